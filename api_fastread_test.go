@@ -82,6 +82,8 @@ fragment N on Node { id ... on Product { handle } }`, vars: map[string]any{"skip
 		{name: "filters", query: `{ collection(handle: "apparel") { products(first: 3, filters: [{available: true}]) { nodes { handle } filters { id } } } }`},
 		{name: "unserved field", query: `{ products(first: 2) { nodes { handle trackingParameters } } }`},
 		{name: "bad page size", query: `{ products(first: -1) { nodes { handle } } }`},
+		{name: "refused before execution", query: `{ product(handle: "a\u0000b") { handle } }`},
+		{name: "too costly", query: `{ products(first: 250) { nodes { variants(first: 250) { nodes { product { variants(first: 250) { nodes { id } } } } } } } }`},
 		{name: "bad cursor", query: `{ products(first: 2, after: "nonsense") { nodes { handle } } }`},
 	}
 }

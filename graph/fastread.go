@@ -56,7 +56,9 @@ func (f *fastRead) Validate(s graphql.ExecutableSchema) error {
 var errFallback = errors.New("fast read: not served")
 
 func (f *fastRead) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) || fastReadOff(ctx) {
+	// Errors already reported mean the operation was refused before execution (gqlgen's
+	// DispatchError runs the interceptors too): its answer is those errors.
+	if !graphql.HasOperationContext(ctx) || fastReadOff(ctx) || len(graphql.GetErrors(ctx)) > 0 {
 		return next(ctx)
 	}
 	oc := graphql.GetOperationContext(ctx)
