@@ -282,6 +282,28 @@ type InventorySetQuantitiesPayload struct {
 	UserErrors           []*usererror.Error         `json:"userErrors"`
 }
 
+// A variant's fixed price in a market, in the market's currency.
+type MarketFixedPriceInput struct {
+	VariantID string `json:"variantId"`
+	// A decimal amount in the market's currency, e.g. "19.00".
+	Price string `json:"price"`
+	// A decimal amount in the market's currency; null shows the variant's compare-at price
+	// converted by the market's rate.
+	CompareAtPrice *string `json:"compareAtPrice,omitempty"`
+}
+
+type MarketFixedPricesAddPayload struct {
+	// The fixed prices as saved, in the order given.
+	Prices     []*ent.MarketPrice `json:"prices,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+type MarketFixedPricesDeletePayload struct {
+	// The variants whose fixed prices were deleted.
+	DeletedFixedPriceVariantIds []string           `json:"deletedFixedPriceVariantIds,omitempty"`
+	UserErrors                  []*usererror.Error `json:"userErrors"`
+}
+
 // A market: countries sold to in one currency; fields you leave out stay as they are.
 type MarketInput struct {
 	// Required when creating.
