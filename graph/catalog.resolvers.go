@@ -55,7 +55,10 @@ func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collectio
 	a := args(after, before, first, last, reverse)
 	l := loader.For(ctx)
 	field := graphql.GetFieldContext(ctx).Field.Field
-	sel := connectionProductSelection(ctx)
+	sel, err := inMarket(ctx, connectionProductSelection(ctx))
+	if err != nil {
+		return nil, err
+	}
 	// Collections that sort the same way share one query; loading them together (rather
 	// than one by one) makes the batch independent of timing.
 	groups := map[catalog.ProductSort][]int{}
@@ -131,7 +134,7 @@ func (r *productResolver) Collections(ctx context.Context, obj *ent.Product, aft
 }
 
 func (r *productResolver) CompareAtPriceRange(ctx context.Context, obj *ent.Product) (*model.ProductPriceRange, error) {
-	return priceRange(ctx, obj.MinCompareAtPrice, obj.MaxCompareAtPrice)
+	return productPriceRange(ctx, obj, true)
 }
 
 func (r *productResolver) Description(ctx context.Context, obj *ent.Product) (string, error) {
@@ -201,7 +204,7 @@ func (r *productResolver) Options(ctx context.Context, obj *ent.Product, first *
 }
 
 func (r *productResolver) PriceRange(ctx context.Context, obj *ent.Product) (*model.ProductPriceRange, error) {
-	return priceRange(ctx, obj.MinPrice, obj.MaxPrice)
+	return productPriceRange(ctx, obj, false)
 }
 
 func (r *productResolver) PublishedAt(ctx context.Context, obj *ent.Product) (*time.Time, error) {
@@ -334,10 +337,15 @@ func (r *productVariantResolver) AvailableForSale(ctx context.Context, obj *ent.
 }
 
 func (r *productVariantResolver) CompareAtPrice(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
-	if obj.CompareAtPrice == nil {
+	p, fixed, err := variantPricing(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	c := p.VariantCompareAtPrice(obj, fixed)
+	if c == nil {
 		return nil, nil
 	}
-	return productPrice(ctx, *obj.CompareAtPrice)
+	return moneyV2(*c, p.Currency), nil
 }
 
 func (r *productVariantResolver) CompareAtPriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
@@ -362,7 +370,11 @@ func (r *productVariantResolver) Image(ctx context.Context, obj *ent.ProductVari
 }
 
 func (r *productVariantResolver) Price(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
-	return productPrice(ctx, obj.Price)
+	p, fixed, err := variantPricing(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return moneyV2(p.VariantPrice(obj, fixed), p.Currency), nil
 }
 
 func (r *productVariantResolver) PriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {

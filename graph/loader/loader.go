@@ -40,6 +40,8 @@ type Loaders struct {
 	Node          *dataloadgen.Loader[catalog.NodeRef, ent.Noder]
 	Shop          func() (*ent.Shop, error)
 	Markets       func() (market.Set, error)
+	// FixedPrices are the fixed prices of a product's variants in a market.
+	FixedPrices *dataloadgen.Loader[FixedKey, market.FixedPrices]
 	// Languages are the languages the shop has translations in.
 	Languages func() ([]string, error)
 	// Translations are resources' translated fields by key, in one language.
@@ -71,6 +73,7 @@ func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Load
 		MenuItems:     dataloadgen.NewMappedLoader(svc.MenuItemsByMenu, opts...),
 		Node:          dataloadgen.NewMappedLoader(svc.Nodes, opts...),
 		Translations:  dataloadgen.NewMappedLoader(svc.Translations, opts...),
+		FixedPrices:   dataloadgen.NewMappedLoader(fixedPrices(svc), opts...),
 		Shop: sync.OnceValues(func() (*ent.Shop, error) {
 			return svc.Shop(ctx)
 		}),
@@ -96,9 +99,38 @@ func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Load
 	return l
 }
 
+// FixedKey names the fixed prices of one product's variants in one market.
+type FixedKey struct{ Market, Product int }
+
+// fixedPrices is the fetch function of the FixedPrices loader: one statement per market
+// (a request prices in one).
+func fixedPrices(svc *catalog.Service) func(context.Context, []FixedKey) (map[FixedKey]market.FixedPrices, error) {
+	return func(ctx context.Context, ks []FixedKey) (map[FixedKey]market.FixedPrices, error) {
+		byMarket := map[int][]int{}
+		for _, k := range ks {
+			byMarket[k.Market] = append(byMarket[k.Market], k.Product)
+		}
+		out := make(map[FixedKey]market.FixedPrices, len(ks))
+		for m, ids := range byMarket {
+			fs, err := svc.FixedPrices(ctx, m, ids)
+			if err != nil {
+				return nil, err
+			}
+			for id, f := range fs {
+				out[FixedKey{m, id}] = f
+			}
+		}
+		return out, nil
+	}
+}
+
 // Prefetch lists the nested data a list of products will need.
 type Prefetch struct {
 	Variants, VariantImages, Images, Options, Collections bool
+	// Prices: the products' prices are shown; in a market (Market, its ID), their fixed
+	// prices there are read too, with the variants of products that have some.
+	Prices bool
+	Market int
 }
 
 // Merge returns the union of two prefetch lists.
@@ -109,6 +141,8 @@ func (p Prefetch) Merge(q Prefetch) Prefetch {
 		Images:        p.Images || q.Images,
 		Options:       p.Options || q.Options,
 		Collections:   p.Collections || q.Collections,
+		Prices:        p.Prices || q.Prices,
+		Market:        max(p.Market, q.Market),
 	}
 }
 
@@ -131,6 +165,30 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 		}
 		for id, vs := range byProduct {
 			l.Variants.Prime(id, vs)
+		}
+	}
+	if p.Prices && p.Market != 0 {
+		byProduct, err := l.svc.FixedPrices(ctx, p.Market, ids)
+		if err != nil {
+			return err
+		}
+		var withFixed []int
+		for id, fs := range byProduct {
+			l.FixedPrices.Prime(FixedKey{p.Market, id}, fs)
+			if len(fs) > 0 {
+				withFixed = append(withFixed, id)
+			}
+		}
+		// A product's price range in the market comes from its variants once some have
+		// fixed prices: read those products' variants if they were not read above.
+		if !p.Variants && len(withFixed) > 0 {
+			byProduct, err := l.svc.VariantsByProduct(ctx, withFixed)
+			if err != nil {
+				return err
+			}
+			for id, vs := range byProduct {
+				l.Variants.Prime(id, vs)
+			}
 		}
 	}
 	if p.Images || p.VariantImages {
