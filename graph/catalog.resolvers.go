@@ -8,10 +8,12 @@ package graph
 import (
 	"context"
 	"storefront/ent"
+	"storefront/ent/schema"
 	"storefront/graph/generated"
 	"storefront/graph/loader"
 	"storefront/graph/model"
 	"storefront/internal/catalog"
+	"storefront/internal/gid"
 	"storefront/internal/paging"
 	"strings"
 	"time"
@@ -43,12 +45,13 @@ func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collectio
 	if sortKey != nil {
 		requested = string(*sortKey)
 	}
-	cur, err := currency(ctx)
+	// Price filters and the price facet are in the buyer's market's currency.
+	pr, err := pricer(ctx)
 	if err != nil {
 		return nil, err
 	}
 	catalogFilters := toProductFilters(filters)
-	pred, canon, err := catalog.FilterPredicate(r.Catalog.Dialect(), cur, catalogFilters)
+	pred, canon, err := catalog.FilterPredicate(r.Catalog.Dialect(), pr, catalogFilters)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +83,7 @@ func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collectio
 			out[i] = productConnection(pages[j])
 			id := objs[i].ID
 			out[i].Facets = func(ctx context.Context) ([]catalog.Facet, error) {
-				return r.Catalog.CollectionFacets(ctx, id, catalogFilters, cur)
+				return r.Catalog.CollectionFacets(ctx, id, catalogFilters, pr)
 			}
 		}
 	}
@@ -290,16 +293,16 @@ func (r *productConnectionResolver) Filters(ctx context.Context, obj *model.Prod
 	return toFilters(fs), nil
 }
 
+func (r *productOptionResolver) Name(ctx context.Context, obj *ent.ProductOption) (string, error) {
+	return optionName(ctx, gid.ProductOption, obj.ID, obj.Name)
+}
+
 func (r *productOptionResolver) OptionValues(ctx context.Context, obj *ent.ProductOption) ([]*ent.ProductOptionValue, error) {
 	return obj.Edges.Values, nil
 }
 
 func (r *productOptionResolver) Values(ctx context.Context, obj *ent.ProductOption) ([]string, error) {
-	out := make([]string, len(obj.Edges.Values))
-	for i, v := range obj.Edges.Values {
-		out[i] = v.Name
-	}
-	return out, nil
+	return optionValueNames(ctx, obj)
 }
 
 func (r *productOptionValueResolver) FirstSelectableVariant(ctx context.Context, obj *ent.ProductOptionValue) (*ent.ProductVariant, error) {
@@ -312,6 +315,10 @@ func (r *productOptionValueResolver) FirstSelectableVariant(ctx context.Context,
 		return nil, err
 	}
 	return catalog.FirstSelectable(options, variants, o.Name, obj.Name), nil
+}
+
+func (r *productOptionValueResolver) Name(ctx context.Context, obj *ent.ProductOptionValue) (string, error) {
+	return optionName(ctx, gid.ProductOptionValue, obj.ID, obj.Name)
 }
 
 func (r *productOptionValueResolver) Swatch(ctx context.Context, obj *ent.ProductOptionValue) (*model.ProductOptionValueSwatch, error) {
@@ -383,6 +390,14 @@ func (r *productVariantResolver) PriceV2(ctx context.Context, obj *ent.ProductVa
 
 func (r *productVariantResolver) Product(ctx context.Context, obj *ent.ProductVariant) (*ent.Product, error) {
 	return loader.For(ctx).Product.Load(ctx, obj.ProductID)
+}
+
+func (r *productVariantResolver) SelectedOptions(ctx context.Context, obj *ent.ProductVariant) ([]*schema.SelectedOption, error) {
+	return variantOptions(ctx, obj)
+}
+
+func (r *productVariantResolver) Title(ctx context.Context, obj *ent.ProductVariant) (string, error) {
+	return variantTitle(ctx, obj)
 }
 
 func (r *productVariantResolver) UnitPrice(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
