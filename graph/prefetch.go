@@ -130,8 +130,18 @@ func prefetchProducts(ctx context.Context, products []*ent.Product, sel productS
 }
 
 // inMarket adds the request's market to a selection that shows prices, so the prefetch
-// reads the market's fixed prices of the products.
+// reads the market's fixed prices of the products, and the request's language, so it reads
+// the products' and their options' translations (variants' selected options and titles
+// need the options then).
 func inMarket(ctx context.Context, sel productSelection) (productSelection, error) {
+	lang, err := translating(ctx)
+	if err != nil {
+		return sel, err
+	}
+	sel.Language = lang
+	if sel.Variants && lang != "" {
+		sel.Options = true
+	}
 	if !sel.Prices {
 		return sel, nil
 	}

@@ -17,6 +17,7 @@ import (
 	"storefront/ent"
 	"storefront/ent/shoppolicy"
 	"storefront/internal/catalog"
+	"storefront/internal/gid"
 	"storefront/internal/market"
 	"storefront/internal/order"
 	"storefront/internal/translation"
@@ -131,6 +132,9 @@ type Prefetch struct {
 	// prices there are read too, with the variants of products that have some.
 	Prices bool
 	Market int
+	// Language, when set, is the language texts are translated into: the products' and
+	// their options' (with Options) translations are read with them.
+	Language string
 }
 
 // Merge returns the union of two prefetch lists.
@@ -143,6 +147,7 @@ func (p Prefetch) Merge(q Prefetch) Prefetch {
 		Collections:   p.Collections || q.Collections,
 		Prices:        p.Prices || q.Prices,
 		Market:        max(p.Market, q.Market),
+		Language:      max(p.Language, q.Language),
 	}
 }
 
@@ -203,6 +208,7 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 			}
 		}
 	}
+	var options map[int][]*ent.ProductOption
 	if p.Options {
 		byProduct, err := l.svc.OptionsByProduct(ctx, ids)
 		if err != nil {
@@ -210,6 +216,12 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 		}
 		for id, os := range byProduct {
 			l.Options.Prime(id, os)
+		}
+		options = byProduct
+	}
+	if p.Language != "" {
+		if err := l.prefetchTranslations(ctx, p.Language, ids, options); err != nil {
+			return err
 		}
 	}
 	if p.Collections {
@@ -220,6 +232,37 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 		for id, cs := range byProduct {
 			l.CollectionsOf.Prime(id, cs)
 		}
+	}
+	return nil
+}
+
+// prefetchTranslations reads, in one statement, the translations into lang of products
+// and of their options and option values, and primes the translation loader with them
+// (with none for a resource without any, so no field asks again).
+func (l *Loaders) prefetchTranslations(ctx context.Context, lang string, productIDs []int, options map[int][]*ent.ProductOption) error {
+	var ks []translation.Key
+	key := func(typ string, id int) {
+		ks = append(ks, translation.Key{Locale: lang, ResourceID: gid.Format(typ, id)})
+	}
+	for _, id := range productIDs {
+		key(gid.Product, id)
+		for _, o := range options[id] {
+			key(gid.ProductOption, o.ID)
+			for _, v := range o.Edges.Values {
+				key(gid.ProductOptionValue, v.ID)
+			}
+		}
+	}
+	found, err := l.svc.Translations(ctx, ks)
+	if err != nil {
+		return err
+	}
+	for _, k := range ks {
+		m := found[k]
+		if m == nil {
+			m = map[string]string{}
+		}
+		l.Translations.Prime(k, m)
 	}
 	return nil
 }

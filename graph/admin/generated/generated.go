@@ -20102,8 +20102,9 @@ One translated text of a resource.
 """
 input TranslationInput {
   """
-  The translated field: title or body_html (products, collections, pages), title (menu
-  items), title, body_html or summary_html (articles).
+  The translated field: title or body_html (products, collections, pages), name (product
+  options and option values, by their own IDs), title (menu items), title, body_html or
+  summary_html (articles).
   """
   key: String!
   """
@@ -20125,9 +20126,9 @@ type TranslationsRemovePayload {
 
 extend type Mutation {
   """
-  Sets translations of a product, collection, page, menu item or article (scope
-  catalog:write), replacing those of the same key and locale. Storefront API requests with
-  @inContext(language:) read them. User error codes: RESOURCE_NOT_FOUND,
+  Sets translations of a product, product option, option value, collection, page, menu
+  item or article (scope catalog:write), replacing those of the same key and locale.
+  Storefront API requests with @inContext(language:) read them. User error codes: RESOURCE_NOT_FOUND,
   INVALID_KEY_FOR_MODEL, INVALID_CODE, INVALID_LOCALE_FOR_SHOP, BLANK.
   """
   translationsRegister(resourceId: ID!, translations: [TranslationInput!]!): TranslationsRegisterPayload!

@@ -678,8 +678,9 @@ type TrafficSource struct {
 
 // One translated text of a resource.
 type TranslationInput struct {
-	// The translated field: title or body_html (products, collections, pages), title (menu
-	// items), title, body_html or summary_html (articles).
+	// The translated field: title or body_html (products, collections, pages), name (product
+	// options and option values, by their own IDs), title (menu items), title, body_html or
+	// summary_html (articles).
 	Key string `json:"key"`
 	// The language, e.g. "fr" or "pt-BR"; not the shop's own.
 	Locale string `json:"locale"`
