@@ -31,8 +31,8 @@ type SearchRequest struct {
 	Unavailable string
 	// Prefix LAST matches the last word of the query as a word prefix; NONE (the default)
 	// matches whole words.
-	Prefix   string
-	Args Args
+	Prefix string
+	Args   Args
 	// Currency is the shop currency, of prices in the query text (variants.price:<20).
 	Currency string
 	// Pricer is the buyer's market, whose currency price filters and the price facet use.
