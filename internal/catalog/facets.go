@@ -13,6 +13,7 @@ import (
 
 	"storefront/ent/marketprice"
 	"storefront/ent/product"
+	"storefront/ent/productvariant"
 	"storefront/internal/market"
 	"storefront/internal/money"
 )
@@ -103,7 +104,15 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 			AppendSelectExprAs(entsql.Raw("COALESCE(MAX(t.max_price), 0)"), "p"),
 	}
 	if pr.MarketID != 0 {
-		// The highest fixed price of the matching products in the market.
+		// In a market, the highest price shown is the higher of the highest shop price of
+		// variants without a fixed price there (converted in buildFacets) and the highest
+		// fixed price.
+		unfixed := fmt.Sprintf("COALESCE(MAX((SELECT MAX(pv.%s) FROM %s pv WHERE pv.%s = t.id AND NOT EXISTS (SELECT 1 FROM %s mp WHERE mp.%s = %d AND mp.%s = pv.id))), 0)",
+			productvariant.FieldPrice, productvariant.Table, productvariant.FieldProductID, marketprice.Table, marketprice.FieldMarketID, pr.MarketID, marketprice.FieldVariantID)
+		parts[1] = products("price").Select().
+			AppendSelectExprAs(entsql.Raw("'price'"), "f").AppendSelectExprAs(entsql.Raw("''"), "n").
+			AppendSelectExprAs(entsql.Raw("''"), "v").AppendSelectExprAs(entsql.Raw("COUNT(*)"), "c").
+			AppendSelectExprAs(entsql.Raw(unfixed), "p")
 		parts = append(parts, products("price").Select().
 			AppendSelectExprAs(entsql.Raw("'price_fixed'"), "f").AppendSelectExprAs(entsql.Raw("''"), "n").
 			AppendSelectExprAs(entsql.Raw("''"), "v").AppendSelectExprAs(entsql.Raw("COUNT(*)"), "c").
@@ -126,7 +135,8 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 	if d == dialect.Postgres {
 		tags.AppendFromExpr(entsql.Raw("LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(x.tags) = 'array' THEN x.tags ELSE '[]'::jsonb END) AS tg(value)"))
 	} else {
-		tags.AppendFromExpr(entsql.Raw("json_each(x.tags) AS tg"))
+		// Tags that are JSON null (not an array) have none, as on PostgreSQL.
+		tags.AppendFromExpr(entsql.Raw("json_each(CASE WHEN json_type(x.tags) = 'array' THEN x.tags ELSE '[]' END) AS tg"))
 	}
 	parts = append(parts, tags.
 		AppendSelectExprAs(entsql.Raw("'tag'"), "f").AppendSelectExprAs(entsql.Raw("''"), "n").
@@ -239,8 +249,9 @@ func buildFacets(rs []rawFacet, active []ProductFilter, pr market.Pricer) []Face
 			counts[r.value] = int(r.count)
 		case "price":
 			if r.count > 0 {
-				// The highest price the market shows: converted from the shop's highest,
-				// or a higher fixed one (an upper bound when fixed prices are lower).
+				// The highest price the market shows: the highest shop price converted, or
+				// in a market, that of the variants without a fixed price or the highest
+				// fixed price.
 				maxPrice, _ := strconv.ParseFloat(money.Format(max(pr.Price(r.pos), maxFixed), currency), 64)
 				price = &Facet{ID: "filter.v.price", Label: "Price", Type: "PRICE_RANGE", Values: []FacetValue{{
 					ID: "filter.v.price", Label: "Price", Count: int(r.count),
