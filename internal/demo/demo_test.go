@@ -10,9 +10,9 @@ import (
 
 	"storefront/ent/collection"
 	"storefront/ent/discountcode"
+	"storefront/ent/marketprice"
 	"storefront/ent/menu"
 	"storefront/ent/product"
-	"storefront/ent/marketprice"
 	"storefront/ent/productvariant"
 	"storefront/internal/demo"
 	"storefront/internal/storetest"
