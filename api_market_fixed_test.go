@@ -278,6 +278,35 @@ func TestMarketFixedPricesInput(t *testing.T) {
 		if len(ps) != 2 || ps[0].Price != ps[1].Price {
 			t.Errorf("racing adds left %d rows: %+v; want 2 rows of one writer's price", len(ps), ps)
 		}
+
+		// The Admin API lists a market's fixed prices.
+		var listed struct {
+			Markets struct {
+				Edges []struct {
+					Node struct {
+						Name        string
+						FixedPrices struct {
+							TotalCount int
+							Edges      []struct{ Node struct{ VariantID string } }
+						}
+					}
+				}
+			}
+		}
+		api.adminPost(t, adminKey(t, api.DB, "settings:read", "catalog:read"), `{ markets(first: 5) { edges { node { name fixedPrices(first: 5) { totalCount edges { node { variantID } } } } } } }`, nil).decode(t, &listed)
+		for _, e := range listed.Markets.Edges {
+			if want := map[string]int{"Canada": 2}[e.Node.Name]; e.Node.FixedPrices.TotalCount != want || len(e.Node.FixedPrices.Edges) != want {
+				t.Errorf("market %s lists %+v, want %d fixed prices", e.Node.Name, e.Node.FixedPrices, want)
+			}
+		}
+		// Deleting the market deletes its fixed prices.
+		var del struct {
+			MarketDelete struct{ UserErrors []adminUserError }
+		}
+		api.adminPost(t, adminKey(t, api.DB, "settings:write"), `mutation($id: ID!) { marketDelete(id: $id) { userErrors { code } } }`, map[string]any{"id": markets["Canada"]}).decode(t, &del)
+		if n := api.DB.MarketPrice.Query().CountX(context.Background()); len(del.MarketDelete.UserErrors) > 0 || n != 0 {
+			t.Errorf("after marketDelete: %+v, %d fixed prices left", del.MarketDelete.UserErrors, n)
+		}
 	})
 }
 
