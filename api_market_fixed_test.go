@@ -132,6 +132,18 @@ func TestMarketFixedPrices(t *testing.T) {
 			}
 		}
 
+		// The shop's own country can have fixed prices too, in its market of the shop
+		// currency; a request without a country keeps the shop's prices.
+		if p := addFixedPrices(t, api, key, markets["United States"], []map[string]any{{"variantId": teeM, "price": "14.00"}}).MarketFixedPricesAdd; len(p.UserErrors) > 0 {
+			t.Fatalf("US fixed price: %+v", p.UserErrors)
+		}
+		if us := read("US").Product; us.Variants.Nodes[1].Price.String() != "14.00 USD" || us.PriceRange.MinVariantPrice.String() != "14.00 USD" {
+			t.Errorf("US with a fixed price: %+v", us)
+		}
+		if none := read("").Product; none.Variants.Nodes[1].Price.String() != "15.00 USD" {
+			t.Errorf("no country: %+v", none)
+		}
+
 		// A Canadian cart is priced by the fixed prices and checks out with them.
 		type cartJSON struct {
 			ID    string
@@ -219,8 +231,8 @@ func TestMarketFixedPrices(t *testing.T) {
 		// A variant that is deleted takes its fixed prices with it; a market too.
 		lID, _ := gid.ParseAs(teeL, gid.ProductVariant)
 		api.DB.ProductVariant.DeleteOneID(lID).ExecX(ctx)
-		if n := api.DB.MarketPrice.Query().CountX(ctx); n != 0 {
-			t.Errorf("%d fixed prices left after their variant was deleted", n)
+		if n := api.DB.MarketPrice.Query().CountX(ctx); n != 1 {
+			t.Errorf("%d fixed prices left after L was deleted, want M's in the US", n)
 		}
 	})
 }

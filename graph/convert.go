@@ -40,9 +40,10 @@ func pricer(ctx context.Context) (market.Pricer, error) {
 	if err != nil {
 		return market.Pricer{}, err
 	}
-	if country == "" || country == sh.CountryCode {
-		// The shop's own country is always priced in the shop currency (market writes
-		// refuse anything else): no need to read the markets.
+	if country == "" {
+		// No country: the shop's prices, no need to read the markets. (The shop's own
+		// country is in the shop currency too, but may be in a market with fixed prices,
+		// as carts of that country are.)
 		return market.ShopPricer(sh.CurrencyCode), nil
 	}
 	set, err := loader.For(ctx).Markets()
