@@ -42,6 +42,7 @@ import (
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/market"
+	"storefront/ent/marketprice"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -141,6 +142,8 @@ type Client struct {
 	MailingAddress *MailingAddressClient
 	// Market is the client for interacting with the Market builders.
 	Market *MarketClient
+	// MarketPrice is the client for interacting with the MarketPrice builders.
+	MarketPrice *MarketPriceClient
 	// Menu is the client for interacting with the Menu builders.
 	Menu *MenuClient
 	// MenuItem is the client for interacting with the MenuItem builders.
@@ -231,6 +234,7 @@ func (c *Client) init() {
 	c.LoginAttempt = NewLoginAttemptClient(c.config)
 	c.MailingAddress = NewMailingAddressClient(c.config)
 	c.Market = NewMarketClient(c.config)
+	c.MarketPrice = NewMarketPriceClient(c.config)
 	c.Menu = NewMenuClient(c.config)
 	c.MenuItem = NewMenuItemClient(c.config)
 	c.Order = NewOrderClient(c.config)
@@ -377,6 +381,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		LoginAttempt:         NewLoginAttemptClient(cfg),
 		MailingAddress:       NewMailingAddressClient(cfg),
 		Market:               NewMarketClient(cfg),
+		MarketPrice:          NewMarketPriceClient(cfg),
 		Menu:                 NewMenuClient(cfg),
 		MenuItem:             NewMenuItemClient(cfg),
 		Order:                NewOrderClient(cfg),
@@ -450,6 +455,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		LoginAttempt:         NewLoginAttemptClient(cfg),
 		MailingAddress:       NewMailingAddressClient(cfg),
 		Market:               NewMarketClient(cfg),
+		MarketPrice:          NewMarketPriceClient(cfg),
 		Menu:                 NewMenuClient(cfg),
 		MenuItem:             NewMenuItemClient(cfg),
 		Order:                NewOrderClient(cfg),
@@ -509,11 +515,11 @@ func (c *Client) Use(hooks ...Hook) {
 		c.ContentImage, c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
 		c.DiscountRedemption, c.Event, c.Fulfillment, c.GiftCard,
 		c.GiftCardTransaction, c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress,
-		c.Market, c.Menu, c.MenuItem, c.Order, c.OrderEvent, c.OrderLine, c.Page,
-		c.PasswordResetToken, c.Payment, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.Refund, c.ShippingRate, c.Shop,
-		c.ShopPolicy, c.TaxRate, c.Translation, c.UrlRedirect, c.WebhookAttempt,
-		c.WebhookDelivery, c.WebhookSubscription,
+		c.Market, c.MarketPrice, c.Menu, c.MenuItem, c.Order, c.OrderEvent,
+		c.OrderLine, c.Page, c.PasswordResetToken, c.Payment, c.Product,
+		c.ProductImage, c.ProductOption, c.ProductOptionValue, c.ProductVariant,
+		c.Refund, c.ShippingRate, c.Shop, c.ShopPolicy, c.TaxRate, c.Translation,
+		c.UrlRedirect, c.WebhookAttempt, c.WebhookDelivery, c.WebhookSubscription,
 	} {
 		n.Use(hooks...)
 	}
@@ -530,11 +536,11 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.ContentImage, c.Counter, c.Customer, c.CustomerAccessToken, c.DiscountCode,
 		c.DiscountRedemption, c.Event, c.Fulfillment, c.GiftCard,
 		c.GiftCardTransaction, c.InventoryAdjustment, c.LoginAttempt, c.MailingAddress,
-		c.Market, c.Menu, c.MenuItem, c.Order, c.OrderEvent, c.OrderLine, c.Page,
-		c.PasswordResetToken, c.Payment, c.Product, c.ProductImage, c.ProductOption,
-		c.ProductOptionValue, c.ProductVariant, c.Refund, c.ShippingRate, c.Shop,
-		c.ShopPolicy, c.TaxRate, c.Translation, c.UrlRedirect, c.WebhookAttempt,
-		c.WebhookDelivery, c.WebhookSubscription,
+		c.Market, c.MarketPrice, c.Menu, c.MenuItem, c.Order, c.OrderEvent,
+		c.OrderLine, c.Page, c.PasswordResetToken, c.Payment, c.Product,
+		c.ProductImage, c.ProductOption, c.ProductOptionValue, c.ProductVariant,
+		c.Refund, c.ShippingRate, c.Shop, c.ShopPolicy, c.TaxRate, c.Translation,
+		c.UrlRedirect, c.WebhookAttempt, c.WebhookDelivery, c.WebhookSubscription,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -605,6 +611,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.MailingAddress.mutate(ctx, m)
 	case *MarketMutation:
 		return c.Market.mutate(ctx, m)
+	case *MarketPriceMutation:
+		return c.MarketPrice.mutate(ctx, m)
 	case *MenuMutation:
 		return c.Menu.mutate(ctx, m)
 	case *MenuItemMutation:
@@ -5089,6 +5097,22 @@ func (c *MarketClient) GetX(ctx context.Context, id int) *Market {
 	return obj
 }
 
+// QueryFixedPrices queries the fixed_prices edge of a Market.
+func (c *MarketClient) QueryFixedPrices(_m *Market) *MarketPriceQuery {
+	query := (&MarketPriceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(market.Table, market.FieldID, id),
+			sqlgraph.To(marketprice.Table, marketprice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, market.FixedPricesTable, market.FixedPricesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *MarketClient) Hooks() []Hook {
 	return c.hooks.Market
@@ -5111,6 +5135,171 @@ func (c *MarketClient) mutate(ctx context.Context, m *MarketMutation) (Value, er
 		return (&MarketDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Market mutation op: %q", m.Op())
+	}
+}
+
+// MarketPriceClient is a client for the MarketPrice schema.
+type MarketPriceClient struct {
+	config
+}
+
+// NewMarketPriceClient returns a client for the MarketPrice from the given config.
+func NewMarketPriceClient(c config) *MarketPriceClient {
+	return &MarketPriceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `marketprice.Hooks(f(g(h())))`.
+func (c *MarketPriceClient) Use(hooks ...Hook) {
+	c.hooks.MarketPrice = append(c.hooks.MarketPrice, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `marketprice.Intercept(f(g(h())))`.
+func (c *MarketPriceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MarketPrice = append(c.inters.MarketPrice, interceptors...)
+}
+
+// Create returns a builder for creating a MarketPrice entity.
+func (c *MarketPriceClient) Create() *MarketPriceCreate {
+	mutation := newMarketPriceMutation(c.config, OpCreate)
+	return &MarketPriceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MarketPrice entities.
+func (c *MarketPriceClient) CreateBulk(builders ...*MarketPriceCreate) *MarketPriceCreateBulk {
+	return &MarketPriceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MarketPriceClient) MapCreateBulk(slice any, setFunc func(*MarketPriceCreate, int)) *MarketPriceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MarketPriceCreateBulk{err: fmt.Errorf("calling to MarketPriceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MarketPriceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MarketPriceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MarketPrice.
+func (c *MarketPriceClient) Update() *MarketPriceUpdate {
+	mutation := newMarketPriceMutation(c.config, OpUpdate)
+	return &MarketPriceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MarketPriceClient) UpdateOne(_m *MarketPrice) *MarketPriceUpdateOne {
+	mutation := newMarketPriceMutation(c.config, OpUpdateOne, withMarketPrice(_m))
+	return &MarketPriceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MarketPriceClient) UpdateOneID(id int) *MarketPriceUpdateOne {
+	mutation := newMarketPriceMutation(c.config, OpUpdateOne, withMarketPriceID(id))
+	return &MarketPriceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MarketPrice.
+func (c *MarketPriceClient) Delete() *MarketPriceDelete {
+	mutation := newMarketPriceMutation(c.config, OpDelete)
+	return &MarketPriceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MarketPriceClient) DeleteOne(_m *MarketPrice) *MarketPriceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MarketPriceClient) DeleteOneID(id int) *MarketPriceDeleteOne {
+	builder := c.Delete().Where(marketprice.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MarketPriceDeleteOne{builder}
+}
+
+// Query returns a query builder for MarketPrice.
+func (c *MarketPriceClient) Query() *MarketPriceQuery {
+	return &MarketPriceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMarketPrice},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MarketPrice entity by its id.
+func (c *MarketPriceClient) Get(ctx context.Context, id int) (*MarketPrice, error) {
+	return c.Query().Where(marketprice.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MarketPriceClient) GetX(ctx context.Context, id int) *MarketPrice {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMarket queries the market edge of a MarketPrice.
+func (c *MarketPriceClient) QueryMarket(_m *MarketPrice) *MarketQuery {
+	query := (&MarketClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(marketprice.Table, marketprice.FieldID, id),
+			sqlgraph.To(market.Table, market.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, marketprice.MarketTable, marketprice.MarketColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryVariant queries the variant edge of a MarketPrice.
+func (c *MarketPriceClient) QueryVariant(_m *MarketPrice) *ProductVariantQuery {
+	query := (&ProductVariantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(marketprice.Table, marketprice.FieldID, id),
+			sqlgraph.To(productvariant.Table, productvariant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, marketprice.VariantTable, marketprice.VariantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MarketPriceClient) Hooks() []Hook {
+	return c.hooks.MarketPrice
+}
+
+// Interceptors returns the client interceptors.
+func (c *MarketPriceClient) Interceptors() []Interceptor {
+	return c.inters.MarketPrice
+}
+
+func (c *MarketPriceClient) mutate(ctx context.Context, m *MarketPriceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MarketPriceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MarketPriceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MarketPriceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MarketPriceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MarketPrice mutation op: %q", m.Op())
 	}
 }
 
@@ -7250,6 +7439,22 @@ func (c *ProductVariantClient) QueryImage(_m *ProductVariant) *ProductImageQuery
 	return query
 }
 
+// QueryMarketPrices queries the market_prices edge of a ProductVariant.
+func (c *ProductVariantClient) QueryMarketPrices(_m *ProductVariant) *MarketPriceQuery {
+	query := (&MarketPriceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(productvariant.Table, productvariant.FieldID, id),
+			sqlgraph.To(marketprice.Table, marketprice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, productvariant.MarketPricesTable, productvariant.MarketPricesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ProductVariantClient) Hooks() []Hook {
 	return c.hooks.ProductVariant
@@ -8742,10 +8947,10 @@ type (
 		Collection, CollectionProduct, CompletionAttempt, ContentImage, Counter,
 		Customer, CustomerAccessToken, DiscountCode, DiscountRedemption, Event,
 		Fulfillment, GiftCard, GiftCardTransaction, InventoryAdjustment, LoginAttempt,
-		MailingAddress, Market, Menu, MenuItem, Order, OrderEvent, OrderLine, Page,
-		PasswordResetToken, Payment, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, Refund, ShippingRate, Shop, ShopPolicy,
-		TaxRate, Translation, UrlRedirect, WebhookAttempt, WebhookDelivery,
+		MailingAddress, Market, MarketPrice, Menu, MenuItem, Order, OrderEvent,
+		OrderLine, Page, PasswordResetToken, Payment, Product, ProductImage,
+		ProductOption, ProductOptionValue, ProductVariant, Refund, ShippingRate, Shop,
+		ShopPolicy, TaxRate, Translation, UrlRedirect, WebhookAttempt, WebhookDelivery,
 		WebhookSubscription []ent.Hook
 	}
 	inters struct {
@@ -8755,10 +8960,10 @@ type (
 		Collection, CollectionProduct, CompletionAttempt, ContentImage, Counter,
 		Customer, CustomerAccessToken, DiscountCode, DiscountRedemption, Event,
 		Fulfillment, GiftCard, GiftCardTransaction, InventoryAdjustment, LoginAttempt,
-		MailingAddress, Market, Menu, MenuItem, Order, OrderEvent, OrderLine, Page,
-		PasswordResetToken, Payment, Product, ProductImage, ProductOption,
-		ProductOptionValue, ProductVariant, Refund, ShippingRate, Shop, ShopPolicy,
-		TaxRate, Translation, UrlRedirect, WebhookAttempt, WebhookDelivery,
+		MailingAddress, Market, MarketPrice, Menu, MenuItem, Order, OrderEvent,
+		OrderLine, Page, PasswordResetToken, Payment, Product, ProductImage,
+		ProductOption, ProductOptionValue, ProductVariant, Refund, ShippingRate, Shop,
+		ShopPolicy, TaxRate, Translation, UrlRedirect, WebhookAttempt, WebhookDelivery,
 		WebhookSubscription []ent.Interceptor
 	}
 )

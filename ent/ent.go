@@ -38,6 +38,7 @@ import (
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/market"
+	"storefront/ent/marketprice"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -157,6 +158,7 @@ func checkColumn(t, c string) error {
 			loginattempt.Table:         loginattempt.ValidColumn,
 			mailingaddress.Table:       mailingaddress.ValidColumn,
 			market.Table:               market.ValidColumn,
+			marketprice.Table:          marketprice.ValidColumn,
 			menu.Table:                 menu.ValidColumn,
 			menuitem.Table:             menuitem.ValidColumn,
 			order.Table:                order.ValidColumn,

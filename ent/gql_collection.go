@@ -25,6 +25,7 @@ import (
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/market"
+	"storefront/ent/marketprice"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -2871,6 +2872,95 @@ func (_q *MarketQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
+
+		case "fixedPrices":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MarketPriceClient{config: _q.config}).Query()
+			)
+			args := newMarketPricePaginateArgs(fieldArgs(ctx, new(MarketPriceWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newMarketPricePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Market) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"market_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(market.FixedPricesColumn), ids...))
+						})
+						if err := query.GroupBy(market.FixedPricesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Market) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.FixedPrices)
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, marketpriceImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(market.FixedPricesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedFixedPrices(alias, func(wq *MarketPriceQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[market.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, market.FieldCreatedAt)
@@ -2970,6 +3060,155 @@ func newMarketPaginateArgs(rv map[string]any) *marketPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*MarketWhereInput); ok {
 		args.opts = append(args.opts, WithMarketFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MarketPriceQuery) CollectFields(ctx context.Context, satisfies ...string) (*MarketPriceQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MarketPriceQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(marketprice.Columns))
+		selectedFields = []string{marketprice.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "market":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MarketClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, marketImplementors)...); err != nil {
+				return err
+			}
+			_q.withMarket = query
+			if _, ok := fieldSeen[marketprice.FieldMarketID]; !ok {
+				selectedFields = append(selectedFields, marketprice.FieldMarketID)
+				fieldSeen[marketprice.FieldMarketID] = struct{}{}
+			}
+
+		case "variant":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProductVariantClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, productvariantImplementors)...); err != nil {
+				return err
+			}
+			_q.withVariant = query
+			if _, ok := fieldSeen[marketprice.FieldVariantID]; !ok {
+				selectedFields = append(selectedFields, marketprice.FieldVariantID)
+				fieldSeen[marketprice.FieldVariantID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[marketprice.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, marketprice.FieldCreatedAt)
+				fieldSeen[marketprice.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[marketprice.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, marketprice.FieldUpdatedAt)
+				fieldSeen[marketprice.FieldUpdatedAt] = struct{}{}
+			}
+		case "marketID":
+			if _, ok := fieldSeen[marketprice.FieldMarketID]; !ok {
+				selectedFields = append(selectedFields, marketprice.FieldMarketID)
+				fieldSeen[marketprice.FieldMarketID] = struct{}{}
+			}
+		case "variantID":
+			if _, ok := fieldSeen[marketprice.FieldVariantID]; !ok {
+				selectedFields = append(selectedFields, marketprice.FieldVariantID)
+				fieldSeen[marketprice.FieldVariantID] = struct{}{}
+			}
+		case "productID":
+			if _, ok := fieldSeen[marketprice.FieldProductID]; !ok {
+				selectedFields = append(selectedFields, marketprice.FieldProductID)
+				fieldSeen[marketprice.FieldProductID] = struct{}{}
+			}
+		case "price":
+			if _, ok := fieldSeen[marketprice.FieldPrice]; !ok {
+				selectedFields = append(selectedFields, marketprice.FieldPrice)
+				fieldSeen[marketprice.FieldPrice] = struct{}{}
+			}
+		case "compareAtPrice":
+			if _, ok := fieldSeen[marketprice.FieldCompareAtPrice]; !ok {
+				selectedFields = append(selectedFields, marketprice.FieldCompareAtPrice)
+				fieldSeen[marketprice.FieldCompareAtPrice] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type marketpricePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MarketPricePaginateOption
+}
+
+func newMarketPricePaginateArgs(rv map[string]any) *marketpricePaginateArgs {
+	args := &marketpricePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MarketPriceOrder{Field: &MarketPriceOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMarketPriceOrder(order))
+			}
+		case *MarketPriceOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMarketPriceOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*MarketPriceWhereInput); ok {
+		args.opts = append(args.opts, WithMarketPriceFilter(v.Filter))
 	}
 	return args
 }

@@ -194,6 +194,43 @@ func (_m *MailingAddress) Customer(ctx context.Context) (*Customer, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Market) FixedPrices(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *MarketPriceOrder, where *MarketPriceWhereInput,
+) (*MarketPriceConnection, error) {
+	opts := []MarketPricePaginateOption{
+		WithMarketPriceOrder(orderBy),
+		WithMarketPriceFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedFixedPrices(alias); err == nil || hasTotalCount {
+		pager, err := newMarketPricePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &MarketPriceConnection{Edges: []*MarketPriceEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryFixedPrices().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *MarketPrice) Market(ctx context.Context) (*Market, error) {
+	result, err := _m.Edges.MarketOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMarket().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *MarketPrice) Variant(ctx context.Context) (*ProductVariant, error) {
+	result, err := _m.Edges.VariantOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVariant().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Menu) Items(ctx context.Context) (result []*MenuItem, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedItems(graphql.GetFieldContext(ctx).Field.Alias)

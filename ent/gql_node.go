@@ -24,6 +24,7 @@ import (
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/market"
+	"storefront/ent/marketprice"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -157,6 +158,11 @@ var marketImplementors = []string{"Market", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Market) IsNode() {}
+
+var marketpriceImplementors = []string{"MarketPrice", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*MarketPrice) IsNode() {}
 
 var menuImplementors = []string{"Menu", "Node"}
 
@@ -493,6 +499,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(market.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, marketImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case marketprice.Table:
+		query := c.MarketPrice.Query().
+			Where(marketprice.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, marketpriceImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -1060,6 +1075,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Market.Query().
 			Where(market.IDIn(ids...))
 		query, err := query.CollectFields(ctx, marketImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case marketprice.Table:
+		query := c.MarketPrice.Query().
+			Where(marketprice.IDIn(ids...))
+		query, err := query.CollectFields(ctx, marketpriceImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -26,6 +26,7 @@ import (
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/market"
+	"storefront/ent/marketprice"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -6117,6 +6118,320 @@ func (_m *Market) ToEdge(order *MarketOrder) *MarketEdge {
 		order = DefaultMarketOrder
 	}
 	return &MarketEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// MarketPriceEdge is the edge representation of MarketPrice.
+type MarketPriceEdge struct {
+	Node   *MarketPrice `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// MarketPriceConnection is the connection containing edges to MarketPrice.
+type MarketPriceConnection struct {
+	Edges      []*MarketPriceEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *MarketPriceConnection) build(nodes []*MarketPrice, pager *marketpricePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *MarketPrice
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *MarketPrice {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *MarketPrice {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MarketPriceEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MarketPriceEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MarketPricePaginateOption enables pagination customization.
+type MarketPricePaginateOption func(*marketpricePager) error
+
+// WithMarketPriceOrder configures pagination ordering.
+func WithMarketPriceOrder(order *MarketPriceOrder) MarketPricePaginateOption {
+	if order == nil {
+		order = DefaultMarketPriceOrder
+	}
+	o := *order
+	return func(pager *marketpricePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultMarketPriceOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithMarketPriceFilter configures pagination filter.
+func WithMarketPriceFilter(filter func(*MarketPriceQuery) (*MarketPriceQuery, error)) MarketPricePaginateOption {
+	return func(pager *marketpricePager) error {
+		if filter == nil {
+			return errors.New("MarketPriceQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type marketpricePager struct {
+	reverse bool
+	order   *MarketPriceOrder
+	filter  func(*MarketPriceQuery) (*MarketPriceQuery, error)
+}
+
+func newMarketPricePager(opts []MarketPricePaginateOption, reverse bool) (*marketpricePager, error) {
+	pager := &marketpricePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultMarketPriceOrder
+	}
+	return pager, nil
+}
+
+func (p *marketpricePager) applyFilter(query *MarketPriceQuery) (*MarketPriceQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *marketpricePager) toCursor(_m *MarketPrice) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *marketpricePager) applyCursors(query *MarketPriceQuery, after, before *Cursor) (*MarketPriceQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMarketPriceOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *marketpricePager) applyOrder(query *MarketPriceQuery) *MarketPriceQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultMarketPriceOrder.Field {
+		query = query.Order(DefaultMarketPriceOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *marketpricePager) orderExpr(query *MarketPriceQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultMarketPriceOrder.Field {
+			b.Comma().Ident(DefaultMarketPriceOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to MarketPrice.
+func (_m *MarketPriceQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MarketPricePaginateOption,
+) (*MarketPriceConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMarketPricePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MarketPriceConnection{Edges: []*MarketPriceEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MarketPriceOrderFieldCreatedAt orders MarketPrice by created_at.
+	MarketPriceOrderFieldCreatedAt = &MarketPriceOrderField{
+		Value: func(_m *MarketPrice) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: marketprice.FieldCreatedAt,
+		toTerm: marketprice.ByCreatedAt,
+		toCursor: func(_m *MarketPrice) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MarketPriceOrderFieldUpdatedAt orders MarketPrice by updated_at.
+	MarketPriceOrderFieldUpdatedAt = &MarketPriceOrderField{
+		Value: func(_m *MarketPrice) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: marketprice.FieldUpdatedAt,
+		toTerm: marketprice.ByUpdatedAt,
+		toCursor: func(_m *MarketPrice) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MarketPriceOrderField) String() string {
+	var str string
+	switch f.column {
+	case MarketPriceOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MarketPriceOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MarketPriceOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MarketPriceOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MarketPriceOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MarketPriceOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MarketPriceOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid MarketPriceOrderField", str)
+	}
+	return nil
+}
+
+// MarketPriceOrderField defines the ordering field of MarketPrice.
+type MarketPriceOrderField struct {
+	// Value extracts the ordering value from the given MarketPrice.
+	Value    func(*MarketPrice) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) marketprice.OrderOption
+	toCursor func(*MarketPrice) Cursor
+}
+
+// MarketPriceOrder defines the ordering of MarketPrice.
+type MarketPriceOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *MarketPriceOrderField `json:"field"`
+}
+
+// DefaultMarketPriceOrder is the default ordering of MarketPrice.
+var DefaultMarketPriceOrder = &MarketPriceOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MarketPriceOrderField{
+		Value: func(_m *MarketPrice) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: marketprice.FieldID,
+		toTerm: marketprice.ByID,
+		toCursor: func(_m *MarketPrice) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts MarketPrice into MarketPriceEdge.
+func (_m *MarketPrice) ToEdge(order *MarketPriceOrder) *MarketPriceEdge {
+	if order == nil {
+		order = DefaultMarketPriceOrder
+	}
+	return &MarketPriceEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

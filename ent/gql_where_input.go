@@ -24,6 +24,7 @@ import (
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/market"
+	"storefront/ent/marketprice"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -10174,6 +10175,10 @@ type MarketWhereInput struct {
 	// "enabled" field predicates.
 	Enabled    *bool `json:"enabled,omitempty"`
 	EnabledNEQ *bool `json:"enabledNEQ,omitempty"`
+
+	// "fixed_prices" edge predicates.
+	HasFixedPrices     *bool                    `json:"hasFixedPrices,omitempty"`
+	HasFixedPricesWith []*MarketPriceWhereInput `json:"hasFixedPricesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -10455,6 +10460,24 @@ func (i *MarketWhereInput) P() (predicate.Market, error) {
 		predicates = append(predicates, market.EnabledNEQ(*i.EnabledNEQ))
 	}
 
+	if i.HasFixedPrices != nil {
+		p := market.HasFixedPrices()
+		if !*i.HasFixedPrices {
+			p = market.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFixedPricesWith) > 0 {
+		with := make([]predicate.MarketPrice, 0, len(i.HasFixedPricesWith))
+		for _, w := range i.HasFixedPricesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFixedPricesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, market.HasFixedPricesWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyMarketWhereInput
@@ -10462,6 +10485,388 @@ func (i *MarketWhereInput) P() (predicate.Market, error) {
 		return predicates[0], nil
 	default:
 		return market.And(predicates...), nil
+	}
+}
+
+// MarketPriceWhereInput represents a where input for filtering MarketPrice queries.
+type MarketPriceWhereInput struct {
+	Predicates []predicate.MarketPrice  `json:"-"`
+	Not        *MarketPriceWhereInput   `json:"not,omitempty"`
+	Or         []*MarketPriceWhereInput `json:"or,omitempty"`
+	And        []*MarketPriceWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "market_id" field predicates.
+	MarketID      *int  `json:"marketID,omitempty"`
+	MarketIDNEQ   *int  `json:"marketIDNEQ,omitempty"`
+	MarketIDIn    []int `json:"marketIDIn,omitempty"`
+	MarketIDNotIn []int `json:"marketIDNotIn,omitempty"`
+
+	// "variant_id" field predicates.
+	VariantID      *int  `json:"variantID,omitempty"`
+	VariantIDNEQ   *int  `json:"variantIDNEQ,omitempty"`
+	VariantIDIn    []int `json:"variantIDIn,omitempty"`
+	VariantIDNotIn []int `json:"variantIDNotIn,omitempty"`
+
+	// "product_id" field predicates.
+	ProductID      *int  `json:"productID,omitempty"`
+	ProductIDNEQ   *int  `json:"productIDNEQ,omitempty"`
+	ProductIDIn    []int `json:"productIDIn,omitempty"`
+	ProductIDNotIn []int `json:"productIDNotIn,omitempty"`
+	ProductIDGT    *int  `json:"productIDGT,omitempty"`
+	ProductIDGTE   *int  `json:"productIDGTE,omitempty"`
+	ProductIDLT    *int  `json:"productIDLT,omitempty"`
+	ProductIDLTE   *int  `json:"productIDLTE,omitempty"`
+
+	// "price" field predicates.
+	Price      *int64  `json:"price,omitempty"`
+	PriceNEQ   *int64  `json:"priceNEQ,omitempty"`
+	PriceIn    []int64 `json:"priceIn,omitempty"`
+	PriceNotIn []int64 `json:"priceNotIn,omitempty"`
+	PriceGT    *int64  `json:"priceGT,omitempty"`
+	PriceGTE   *int64  `json:"priceGTE,omitempty"`
+	PriceLT    *int64  `json:"priceLT,omitempty"`
+	PriceLTE   *int64  `json:"priceLTE,omitempty"`
+
+	// "compare_at_price" field predicates.
+	CompareAtPrice       *int64  `json:"compareAtPrice,omitempty"`
+	CompareAtPriceNEQ    *int64  `json:"compareAtPriceNEQ,omitempty"`
+	CompareAtPriceIn     []int64 `json:"compareAtPriceIn,omitempty"`
+	CompareAtPriceNotIn  []int64 `json:"compareAtPriceNotIn,omitempty"`
+	CompareAtPriceGT     *int64  `json:"compareAtPriceGT,omitempty"`
+	CompareAtPriceGTE    *int64  `json:"compareAtPriceGTE,omitempty"`
+	CompareAtPriceLT     *int64  `json:"compareAtPriceLT,omitempty"`
+	CompareAtPriceLTE    *int64  `json:"compareAtPriceLTE,omitempty"`
+	CompareAtPriceIsNil  bool    `json:"compareAtPriceIsNil,omitempty"`
+	CompareAtPriceNotNil bool    `json:"compareAtPriceNotNil,omitempty"`
+
+	// "market" edge predicates.
+	HasMarket     *bool               `json:"hasMarket,omitempty"`
+	HasMarketWith []*MarketWhereInput `json:"hasMarketWith,omitempty"`
+
+	// "variant" edge predicates.
+	HasVariant     *bool                       `json:"hasVariant,omitempty"`
+	HasVariantWith []*ProductVariantWhereInput `json:"hasVariantWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *MarketPriceWhereInput) AddPredicates(predicates ...predicate.MarketPrice) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the MarketPriceWhereInput filter on the MarketPriceQuery builder.
+func (i *MarketPriceWhereInput) Filter(q *MarketPriceQuery) (*MarketPriceQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyMarketPriceWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyMarketPriceWhereInput is returned in case the MarketPriceWhereInput is empty.
+var ErrEmptyMarketPriceWhereInput = errors.New("ent: empty predicate MarketPriceWhereInput")
+
+// P returns a predicate for filtering marketprices.
+// An error is returned if the input is empty or invalid.
+func (i *MarketPriceWhereInput) P() (predicate.MarketPrice, error) {
+	var predicates []predicate.MarketPrice
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, marketprice.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.MarketPrice, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, marketprice.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.MarketPrice, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, marketprice.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, marketprice.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, marketprice.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, marketprice.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, marketprice.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, marketprice.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, marketprice.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, marketprice.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, marketprice.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, marketprice.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, marketprice.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, marketprice.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, marketprice.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, marketprice.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, marketprice.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, marketprice.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, marketprice.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, marketprice.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, marketprice.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, marketprice.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, marketprice.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, marketprice.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, marketprice.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, marketprice.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, marketprice.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.MarketID != nil {
+		predicates = append(predicates, marketprice.MarketIDEQ(*i.MarketID))
+	}
+	if i.MarketIDNEQ != nil {
+		predicates = append(predicates, marketprice.MarketIDNEQ(*i.MarketIDNEQ))
+	}
+	if len(i.MarketIDIn) > 0 {
+		predicates = append(predicates, marketprice.MarketIDIn(i.MarketIDIn...))
+	}
+	if len(i.MarketIDNotIn) > 0 {
+		predicates = append(predicates, marketprice.MarketIDNotIn(i.MarketIDNotIn...))
+	}
+	if i.VariantID != nil {
+		predicates = append(predicates, marketprice.VariantIDEQ(*i.VariantID))
+	}
+	if i.VariantIDNEQ != nil {
+		predicates = append(predicates, marketprice.VariantIDNEQ(*i.VariantIDNEQ))
+	}
+	if len(i.VariantIDIn) > 0 {
+		predicates = append(predicates, marketprice.VariantIDIn(i.VariantIDIn...))
+	}
+	if len(i.VariantIDNotIn) > 0 {
+		predicates = append(predicates, marketprice.VariantIDNotIn(i.VariantIDNotIn...))
+	}
+	if i.ProductID != nil {
+		predicates = append(predicates, marketprice.ProductIDEQ(*i.ProductID))
+	}
+	if i.ProductIDNEQ != nil {
+		predicates = append(predicates, marketprice.ProductIDNEQ(*i.ProductIDNEQ))
+	}
+	if len(i.ProductIDIn) > 0 {
+		predicates = append(predicates, marketprice.ProductIDIn(i.ProductIDIn...))
+	}
+	if len(i.ProductIDNotIn) > 0 {
+		predicates = append(predicates, marketprice.ProductIDNotIn(i.ProductIDNotIn...))
+	}
+	if i.ProductIDGT != nil {
+		predicates = append(predicates, marketprice.ProductIDGT(*i.ProductIDGT))
+	}
+	if i.ProductIDGTE != nil {
+		predicates = append(predicates, marketprice.ProductIDGTE(*i.ProductIDGTE))
+	}
+	if i.ProductIDLT != nil {
+		predicates = append(predicates, marketprice.ProductIDLT(*i.ProductIDLT))
+	}
+	if i.ProductIDLTE != nil {
+		predicates = append(predicates, marketprice.ProductIDLTE(*i.ProductIDLTE))
+	}
+	if i.Price != nil {
+		predicates = append(predicates, marketprice.PriceEQ(*i.Price))
+	}
+	if i.PriceNEQ != nil {
+		predicates = append(predicates, marketprice.PriceNEQ(*i.PriceNEQ))
+	}
+	if len(i.PriceIn) > 0 {
+		predicates = append(predicates, marketprice.PriceIn(i.PriceIn...))
+	}
+	if len(i.PriceNotIn) > 0 {
+		predicates = append(predicates, marketprice.PriceNotIn(i.PriceNotIn...))
+	}
+	if i.PriceGT != nil {
+		predicates = append(predicates, marketprice.PriceGT(*i.PriceGT))
+	}
+	if i.PriceGTE != nil {
+		predicates = append(predicates, marketprice.PriceGTE(*i.PriceGTE))
+	}
+	if i.PriceLT != nil {
+		predicates = append(predicates, marketprice.PriceLT(*i.PriceLT))
+	}
+	if i.PriceLTE != nil {
+		predicates = append(predicates, marketprice.PriceLTE(*i.PriceLTE))
+	}
+	if i.CompareAtPrice != nil {
+		predicates = append(predicates, marketprice.CompareAtPriceEQ(*i.CompareAtPrice))
+	}
+	if i.CompareAtPriceNEQ != nil {
+		predicates = append(predicates, marketprice.CompareAtPriceNEQ(*i.CompareAtPriceNEQ))
+	}
+	if len(i.CompareAtPriceIn) > 0 {
+		predicates = append(predicates, marketprice.CompareAtPriceIn(i.CompareAtPriceIn...))
+	}
+	if len(i.CompareAtPriceNotIn) > 0 {
+		predicates = append(predicates, marketprice.CompareAtPriceNotIn(i.CompareAtPriceNotIn...))
+	}
+	if i.CompareAtPriceGT != nil {
+		predicates = append(predicates, marketprice.CompareAtPriceGT(*i.CompareAtPriceGT))
+	}
+	if i.CompareAtPriceGTE != nil {
+		predicates = append(predicates, marketprice.CompareAtPriceGTE(*i.CompareAtPriceGTE))
+	}
+	if i.CompareAtPriceLT != nil {
+		predicates = append(predicates, marketprice.CompareAtPriceLT(*i.CompareAtPriceLT))
+	}
+	if i.CompareAtPriceLTE != nil {
+		predicates = append(predicates, marketprice.CompareAtPriceLTE(*i.CompareAtPriceLTE))
+	}
+	if i.CompareAtPriceIsNil {
+		predicates = append(predicates, marketprice.CompareAtPriceIsNil())
+	}
+	if i.CompareAtPriceNotNil {
+		predicates = append(predicates, marketprice.CompareAtPriceNotNil())
+	}
+
+	if i.HasMarket != nil {
+		p := marketprice.HasMarket()
+		if !*i.HasMarket {
+			p = marketprice.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMarketWith) > 0 {
+		with := make([]predicate.Market, 0, len(i.HasMarketWith))
+		for _, w := range i.HasMarketWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMarketWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, marketprice.HasMarketWith(with...))
+	}
+	if i.HasVariant != nil {
+		p := marketprice.HasVariant()
+		if !*i.HasVariant {
+			p = marketprice.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVariantWith) > 0 {
+		with := make([]predicate.ProductVariant, 0, len(i.HasVariantWith))
+		for _, w := range i.HasVariantWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVariantWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, marketprice.HasVariantWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyMarketPriceWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return marketprice.And(predicates...), nil
 	}
 }
 

@@ -33,8 +33,33 @@ type Market struct {
 	// How converted product prices are rounded up: NONE (to the minor unit), WHOLE (to a whole unit) or NINETY_NINE (to the next .99).
 	PriceRounding market.PriceRounding `json:"price_rounding,omitempty"`
 	// A disabled market's countries are priced in the shop currency.
-	Enabled      bool `json:"enabled,omitempty"`
+	Enabled bool `json:"enabled,omitempty"`
+	// Edges holds the relations/edges for other nodes in the graph.
+	// The values are being populated by the MarketQuery when eager-loading is set.
+	Edges        MarketEdges `json:"edges"`
 	selectValues sql.SelectValues
+}
+
+// MarketEdges holds the relations/edges for other nodes in the graph.
+type MarketEdges struct {
+	// Variants' fixed prices in the market currency (marketFixedPricesAdd).
+	FixedPrices []*MarketPrice `json:"fixed_prices,omitempty"`
+	// loadedTypes holds the information for reporting if a
+	// type was loaded (or requested) in eager-loading or not.
+	loadedTypes [1]bool
+	// totalCount holds the count of the edges above.
+	totalCount [1]map[string]int
+
+	namedFixedPrices map[string][]*MarketPrice
+}
+
+// FixedPricesOrErr returns the FixedPrices value or an error if the edge
+// was not loaded in eager-loading.
+func (e MarketEdges) FixedPricesOrErr() ([]*MarketPrice, error) {
+	if e.loadedTypes[0] {
+		return e.FixedPrices, nil
+	}
+	return nil, &NotLoadedError{edge: "fixed_prices"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -136,6 +161,11 @@ func (_m *Market) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
 }
 
+// QueryFixedPrices queries the "fixed_prices" edge of the Market entity.
+func (_m *Market) QueryFixedPrices() *MarketPriceQuery {
+	return NewMarketClient(_m.config).QueryFixedPrices(_m)
+}
+
 // Update returns a builder for updating this Market.
 // Note that you need to call Market.Unwrap() before calling this method if this Market
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -184,6 +214,30 @@ func (_m *Market) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.Enabled))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedFixedPrices returns the FixedPrices named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Market) NamedFixedPrices(name string) ([]*MarketPrice, error) {
+	if _m.Edges.namedFixedPrices == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedFixedPrices[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Market) appendNamedFixedPrices(name string, edges ...*MarketPrice) {
+	if _m.Edges.namedFixedPrices == nil {
+		_m.Edges.namedFixedPrices = make(map[string][]*MarketPrice)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedFixedPrices[name] = []*MarketPrice{}
+	} else {
+		_m.Edges.namedFixedPrices[name] = append(_m.Edges.namedFixedPrices[name], edges...)
+	}
 }
 
 // Markets is a parsable slice of Market.

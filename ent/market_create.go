@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"storefront/ent/market"
+	"storefront/ent/marketprice"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -108,6 +109,21 @@ func (_c *MarketCreate) SetNillableEnabled(v *bool) *MarketCreate {
 		_c.SetEnabled(*v)
 	}
 	return _c
+}
+
+// AddFixedPriceIDs adds the "fixed_prices" edge to the MarketPrice entity by IDs.
+func (_c *MarketCreate) AddFixedPriceIDs(ids ...int) *MarketCreate {
+	_c.mutation.AddFixedPriceIDs(ids...)
+	return _c
+}
+
+// AddFixedPrices adds the "fixed_prices" edges to the MarketPrice entity.
+func (_c *MarketCreate) AddFixedPrices(v ...*MarketPrice) *MarketCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFixedPriceIDs(ids...)
 }
 
 // Mutation returns the MarketMutation object of the builder.
@@ -270,6 +286,22 @@ func (_c *MarketCreate) createSpec() (*Market, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Enabled(); ok {
 		_spec.SetField(market.FieldEnabled, field.TypeBool, value)
 		_node.Enabled = value
+	}
+	if nodes := _c.mutation.FixedPricesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   market.FixedPricesTable,
+			Columns: []string{market.FixedPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
 }

@@ -4,9 +4,11 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"math"
 	"storefront/ent/market"
+	"storefront/ent/marketprice"
 	"storefront/ent/predicate"
 
 	"entgo.io/ent"
@@ -19,12 +21,14 @@ import (
 // MarketQuery is the builder for querying Market entities.
 type MarketQuery struct {
 	config
-	ctx        *QueryContext
-	order      []market.OrderOption
-	inters     []Interceptor
-	predicates []predicate.Market
-	loadTotal  []func(context.Context, []*Market) error
-	modifiers  []func(*sql.Selector)
+	ctx                  *QueryContext
+	order                []market.OrderOption
+	inters               []Interceptor
+	predicates           []predicate.Market
+	withFixedPrices      *MarketPriceQuery
+	loadTotal            []func(context.Context, []*Market) error
+	modifiers            []func(*sql.Selector)
+	withNamedFixedPrices map[string]*MarketPriceQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -59,6 +63,28 @@ func (_q *MarketQuery) Unique(unique bool) *MarketQuery {
 func (_q *MarketQuery) Order(o ...market.OrderOption) *MarketQuery {
 	_q.order = append(_q.order, o...)
 	return _q
+}
+
+// QueryFixedPrices chains the current query on the "fixed_prices" edge.
+func (_q *MarketQuery) QueryFixedPrices() *MarketPriceQuery {
+	query := (&MarketPriceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(market.Table, market.FieldID, selector),
+			sqlgraph.To(marketprice.Table, marketprice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, market.FixedPricesTable, market.FixedPricesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
 }
 
 // First returns the first Market entity from the query.
@@ -248,16 +274,28 @@ func (_q *MarketQuery) Clone() *MarketQuery {
 		return nil
 	}
 	return &MarketQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]market.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Market{}, _q.predicates...),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]market.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.Market{}, _q.predicates...),
+		withFixedPrices: _q.withFixedPrices.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
 		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
+}
+
+// WithFixedPrices tells the query-builder to eager-load the nodes that are connected to
+// the "fixed_prices" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MarketQuery) WithFixedPrices(opts ...func(*MarketPriceQuery)) *MarketQuery {
+	query := (&MarketPriceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withFixedPrices = query
+	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -336,8 +374,11 @@ func (_q *MarketQuery) prepareQuery(ctx context.Context) error {
 
 func (_q *MarketQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Market, error) {
 	var (
-		nodes = []*Market{}
-		_spec = _q.querySpec()
+		nodes       = []*Market{}
+		_spec       = _q.querySpec()
+		loadedTypes = [1]bool{
+			_q.withFixedPrices != nil,
+		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Market).scanValues(nil, columns)
@@ -345,6 +386,7 @@ func (_q *MarketQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Marke
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &Market{config: _q.config}
 		nodes = append(nodes, node)
+		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	if len(_q.modifiers) > 0 {
@@ -359,12 +401,57 @@ func (_q *MarketQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Marke
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
+	if query := _q.withFixedPrices; query != nil {
+		if err := _q.loadFixedPrices(ctx, query, nodes,
+			func(n *Market) { n.Edges.FixedPrices = []*MarketPrice{} },
+			func(n *Market, e *MarketPrice) { n.Edges.FixedPrices = append(n.Edges.FixedPrices, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedFixedPrices {
+		if err := _q.loadFixedPrices(ctx, query, nodes,
+			func(n *Market) { n.appendNamedFixedPrices(name) },
+			func(n *Market, e *MarketPrice) { n.appendNamedFixedPrices(name, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
 	return nodes, nil
+}
+
+func (_q *MarketQuery) loadFixedPrices(ctx context.Context, query *MarketPriceQuery, nodes []*Market, init func(*Market), assign func(*Market, *MarketPrice)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Market)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(marketprice.FieldMarketID)
+	}
+	query.Where(predicate.MarketPrice(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(market.FixedPricesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MarketID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "market_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
 }
 
 func (_q *MarketQuery) sqlCount(ctx context.Context) (int, error) {
@@ -484,6 +571,20 @@ func (_q *MarketQuery) ForShare(opts ...sql.LockOption) *MarketQuery {
 func (_q *MarketQuery) Modify(modifiers ...func(s *sql.Selector)) *MarketSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedFixedPrices tells the query-builder to eager-load the nodes that are connected to the "fixed_prices"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MarketQuery) WithNamedFixedPrices(name string, opts ...func(*MarketPriceQuery)) *MarketQuery {
+	query := (&MarketPriceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedFixedPrices == nil {
+		_q.withNamedFixedPrices = make(map[string]*MarketPriceQuery)
+	}
+	_q.withNamedFixedPrices[name] = query
+	return _q
 }
 
 // MarketGroupBy is the group-by builder for Market entities.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"storefront/ent/market"
+	"storefront/ent/marketprice"
 	"storefront/ent/predicate"
 	"time"
 
@@ -118,9 +119,45 @@ func (_u *MarketUpdate) SetNillableEnabled(v *bool) *MarketUpdate {
 	return _u
 }
 
+// AddFixedPriceIDs adds the "fixed_prices" edge to the MarketPrice entity by IDs.
+func (_u *MarketUpdate) AddFixedPriceIDs(ids ...int) *MarketUpdate {
+	_u.mutation.AddFixedPriceIDs(ids...)
+	return _u
+}
+
+// AddFixedPrices adds the "fixed_prices" edges to the MarketPrice entity.
+func (_u *MarketUpdate) AddFixedPrices(v ...*MarketPrice) *MarketUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFixedPriceIDs(ids...)
+}
+
 // Mutation returns the MarketMutation object of the builder.
 func (_u *MarketUpdate) Mutation() *MarketMutation {
 	return _u.mutation
+}
+
+// ClearFixedPrices clears all "fixed_prices" edges to the MarketPrice entity.
+func (_u *MarketUpdate) ClearFixedPrices() *MarketUpdate {
+	_u.mutation.ClearFixedPrices()
+	return _u
+}
+
+// RemoveFixedPriceIDs removes the "fixed_prices" edge to MarketPrice entities by IDs.
+func (_u *MarketUpdate) RemoveFixedPriceIDs(ids ...int) *MarketUpdate {
+	_u.mutation.RemoveFixedPriceIDs(ids...)
+	return _u
+}
+
+// RemoveFixedPrices removes "fixed_prices" edges to MarketPrice entities.
+func (_u *MarketUpdate) RemoveFixedPrices(v ...*MarketPrice) *MarketUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFixedPriceIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -222,6 +259,51 @@ func (_u *MarketUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Enabled(); ok {
 		_spec.SetField(market.FieldEnabled, field.TypeBool, value)
+	}
+	if _u.mutation.FixedPricesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   market.FixedPricesTable,
+			Columns: []string{market.FixedPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFixedPricesIDs(); len(nodes) > 0 && !_u.mutation.FixedPricesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   market.FixedPricesTable,
+			Columns: []string{market.FixedPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FixedPricesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   market.FixedPricesTable,
+			Columns: []string{market.FixedPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -333,9 +415,45 @@ func (_u *MarketUpdateOne) SetNillableEnabled(v *bool) *MarketUpdateOne {
 	return _u
 }
 
+// AddFixedPriceIDs adds the "fixed_prices" edge to the MarketPrice entity by IDs.
+func (_u *MarketUpdateOne) AddFixedPriceIDs(ids ...int) *MarketUpdateOne {
+	_u.mutation.AddFixedPriceIDs(ids...)
+	return _u
+}
+
+// AddFixedPrices adds the "fixed_prices" edges to the MarketPrice entity.
+func (_u *MarketUpdateOne) AddFixedPrices(v ...*MarketPrice) *MarketUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFixedPriceIDs(ids...)
+}
+
 // Mutation returns the MarketMutation object of the builder.
 func (_u *MarketUpdateOne) Mutation() *MarketMutation {
 	return _u.mutation
+}
+
+// ClearFixedPrices clears all "fixed_prices" edges to the MarketPrice entity.
+func (_u *MarketUpdateOne) ClearFixedPrices() *MarketUpdateOne {
+	_u.mutation.ClearFixedPrices()
+	return _u
+}
+
+// RemoveFixedPriceIDs removes the "fixed_prices" edge to MarketPrice entities by IDs.
+func (_u *MarketUpdateOne) RemoveFixedPriceIDs(ids ...int) *MarketUpdateOne {
+	_u.mutation.RemoveFixedPriceIDs(ids...)
+	return _u
+}
+
+// RemoveFixedPrices removes "fixed_prices" edges to MarketPrice entities.
+func (_u *MarketUpdateOne) RemoveFixedPrices(v ...*MarketPrice) *MarketUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFixedPriceIDs(ids...)
 }
 
 // Where appends a list predicates to the MarketUpdate builder.
@@ -467,6 +585,51 @@ func (_u *MarketUpdateOne) sqlSave(ctx context.Context) (_node *Market, err erro
 	}
 	if value, ok := _u.mutation.Enabled(); ok {
 		_spec.SetField(market.FieldEnabled, field.TypeBool, value)
+	}
+	if _u.mutation.FixedPricesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   market.FixedPricesTable,
+			Columns: []string{market.FixedPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFixedPricesIDs(); len(nodes) > 0 && !_u.mutation.FixedPricesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   market.FixedPricesTable,
+			Columns: []string{market.FixedPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FixedPricesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   market.FixedPricesTable,
+			Columns: []string{market.FixedPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Market{config: _u.config}

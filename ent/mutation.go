@@ -37,6 +37,7 @@ import (
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/market"
+	"storefront/ent/marketprice"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -109,6 +110,7 @@ const (
 	TypeLoginAttempt         = "LoginAttempt"
 	TypeMailingAddress       = "MailingAddress"
 	TypeMarket               = "Market"
+	TypeMarketPrice          = "MarketPrice"
 	TypeMenu                 = "Menu"
 	TypeMenuItem             = "MenuItem"
 	TypeOrder                = "Order"
@@ -26457,22 +26459,25 @@ func (m *MailingAddressMutation) ResetEdge(name string) error {
 // MarketMutation represents an operation that mutates the Market nodes in the graph.
 type MarketMutation struct {
 	config
-	op              Op
-	typ             string
-	id              *int
-	created_at      *time.Time
-	updated_at      *time.Time
-	name            *string
-	currency_code   *string
-	countries       *[]string
-	appendcountries []string
-	exchange_rate   *string
-	price_rounding  *market.PriceRounding
-	enabled         *bool
-	clearedFields   map[string]struct{}
-	done            bool
-	oldValue        func(context.Context) (*Market, error)
-	predicates      []predicate.Market
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	name                *string
+	currency_code       *string
+	countries           *[]string
+	appendcountries     []string
+	exchange_rate       *string
+	price_rounding      *market.PriceRounding
+	enabled             *bool
+	clearedFields       map[string]struct{}
+	fixed_prices        map[int]struct{}
+	removedfixed_prices map[int]struct{}
+	clearedfixed_prices bool
+	done                bool
+	oldValue            func(context.Context) (*Market, error)
+	predicates          []predicate.Market
 }
 
 var _ ent.Mutation = (*MarketMutation)(nil)
@@ -26876,6 +26881,60 @@ func (m *MarketMutation) ResetEnabled() {
 	m.enabled = nil
 }
 
+// AddFixedPriceIDs adds the "fixed_prices" edge to the MarketPrice entity by ids.
+func (m *MarketMutation) AddFixedPriceIDs(ids ...int) {
+	if m.fixed_prices == nil {
+		m.fixed_prices = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.fixed_prices[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFixedPrices clears the "fixed_prices" edge to the MarketPrice entity.
+func (m *MarketMutation) ClearFixedPrices() {
+	m.clearedfixed_prices = true
+}
+
+// FixedPricesCleared reports if the "fixed_prices" edge to the MarketPrice entity was cleared.
+func (m *MarketMutation) FixedPricesCleared() bool {
+	return m.clearedfixed_prices
+}
+
+// RemoveFixedPriceIDs removes the "fixed_prices" edge to the MarketPrice entity by IDs.
+func (m *MarketMutation) RemoveFixedPriceIDs(ids ...int) {
+	if m.removedfixed_prices == nil {
+		m.removedfixed_prices = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.fixed_prices, ids[i])
+		m.removedfixed_prices[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFixedPrices returns the removed IDs of the "fixed_prices" edge to the MarketPrice entity.
+func (m *MarketMutation) RemovedFixedPricesIDs() (ids []int) {
+	for id := range m.removedfixed_prices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FixedPricesIDs returns the "fixed_prices" edge IDs in the mutation.
+func (m *MarketMutation) FixedPricesIDs() (ids []int) {
+	for id := range m.fixed_prices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFixedPrices resets all changes to the "fixed_prices" edge.
+func (m *MarketMutation) ResetFixedPrices() {
+	m.fixed_prices = nil
+	m.clearedfixed_prices = false
+	m.removedfixed_prices = nil
+}
+
 // Where appends a list predicates to the MarketMutation builder.
 func (m *MarketMutation) Where(ps ...predicate.Market) {
 	m.predicates = append(m.predicates, ps...)
@@ -27128,50 +27187,961 @@ func (m *MarketMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MarketMutation) AddedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
+	if m.fixed_prices != nil {
+		edges = append(edges, market.EdgeFixedPrices)
+	}
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *MarketMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case market.EdgeFixedPrices:
+		ids := make([]ent.Value, 0, len(m.fixed_prices))
+		for id := range m.fixed_prices {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MarketMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
+	if m.removedfixed_prices != nil {
+		edges = append(edges, market.EdgeFixedPrices)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *MarketMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case market.EdgeFixedPrices:
+		ids := make([]ent.Value, 0, len(m.removedfixed_prices))
+		for id := range m.removedfixed_prices {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MarketMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
+	if m.clearedfixed_prices {
+		edges = append(edges, market.EdgeFixedPrices)
+	}
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *MarketMutation) EdgeCleared(name string) bool {
+	switch name {
+	case market.EdgeFixedPrices:
+		return m.clearedfixed_prices
+	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *MarketMutation) ClearEdge(name string) error {
+	switch name {
+	}
 	return fmt.Errorf("unknown Market unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *MarketMutation) ResetEdge(name string) error {
+	switch name {
+	case market.EdgeFixedPrices:
+		m.ResetFixedPrices()
+		return nil
+	}
 	return fmt.Errorf("unknown Market edge %s", name)
+}
+
+// MarketPriceMutation represents an operation that mutates the MarketPrice nodes in the graph.
+type MarketPriceMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	product_id          *int
+	addproduct_id       *int
+	price               *int64
+	addprice            *int64
+	compare_at_price    *int64
+	addcompare_at_price *int64
+	clearedFields       map[string]struct{}
+	market              *int
+	clearedmarket       bool
+	variant             *int
+	clearedvariant      bool
+	done                bool
+	oldValue            func(context.Context) (*MarketPrice, error)
+	predicates          []predicate.MarketPrice
+}
+
+var _ ent.Mutation = (*MarketPriceMutation)(nil)
+
+// marketpriceOption allows management of the mutation configuration using functional options.
+type marketpriceOption func(*MarketPriceMutation)
+
+// newMarketPriceMutation creates new mutation for the MarketPrice entity.
+func newMarketPriceMutation(c config, op Op, opts ...marketpriceOption) *MarketPriceMutation {
+	m := &MarketPriceMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMarketPrice,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMarketPriceID sets the ID field of the mutation.
+func withMarketPriceID(id int) marketpriceOption {
+	return func(m *MarketPriceMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *MarketPrice
+		)
+		m.oldValue = func(ctx context.Context) (*MarketPrice, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().MarketPrice.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMarketPrice sets the old MarketPrice of the mutation.
+func withMarketPrice(node *MarketPrice) marketpriceOption {
+	return func(m *MarketPriceMutation) {
+		m.oldValue = func(context.Context) (*MarketPrice, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MarketPriceMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MarketPriceMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MarketPriceMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MarketPriceMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().MarketPrice.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MarketPriceMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MarketPriceMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the MarketPrice entity.
+// If the MarketPrice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketPriceMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MarketPriceMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MarketPriceMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MarketPriceMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the MarketPrice entity.
+// If the MarketPrice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketPriceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MarketPriceMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMarketID sets the "market_id" field.
+func (m *MarketPriceMutation) SetMarketID(i int) {
+	m.market = &i
+}
+
+// MarketID returns the value of the "market_id" field in the mutation.
+func (m *MarketPriceMutation) MarketID() (r int, exists bool) {
+	v := m.market
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMarketID returns the old "market_id" field's value of the MarketPrice entity.
+// If the MarketPrice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketPriceMutation) OldMarketID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMarketID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMarketID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMarketID: %w", err)
+	}
+	return oldValue.MarketID, nil
+}
+
+// ResetMarketID resets all changes to the "market_id" field.
+func (m *MarketPriceMutation) ResetMarketID() {
+	m.market = nil
+}
+
+// SetVariantID sets the "variant_id" field.
+func (m *MarketPriceMutation) SetVariantID(i int) {
+	m.variant = &i
+}
+
+// VariantID returns the value of the "variant_id" field in the mutation.
+func (m *MarketPriceMutation) VariantID() (r int, exists bool) {
+	v := m.variant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVariantID returns the old "variant_id" field's value of the MarketPrice entity.
+// If the MarketPrice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketPriceMutation) OldVariantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVariantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVariantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVariantID: %w", err)
+	}
+	return oldValue.VariantID, nil
+}
+
+// ResetVariantID resets all changes to the "variant_id" field.
+func (m *MarketPriceMutation) ResetVariantID() {
+	m.variant = nil
+}
+
+// SetProductID sets the "product_id" field.
+func (m *MarketPriceMutation) SetProductID(i int) {
+	m.product_id = &i
+	m.addproduct_id = nil
+}
+
+// ProductID returns the value of the "product_id" field in the mutation.
+func (m *MarketPriceMutation) ProductID() (r int, exists bool) {
+	v := m.product_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProductID returns the old "product_id" field's value of the MarketPrice entity.
+// If the MarketPrice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketPriceMutation) OldProductID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProductID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProductID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProductID: %w", err)
+	}
+	return oldValue.ProductID, nil
+}
+
+// AddProductID adds i to the "product_id" field.
+func (m *MarketPriceMutation) AddProductID(i int) {
+	if m.addproduct_id != nil {
+		*m.addproduct_id += i
+	} else {
+		m.addproduct_id = &i
+	}
+}
+
+// AddedProductID returns the value that was added to the "product_id" field in this mutation.
+func (m *MarketPriceMutation) AddedProductID() (r int, exists bool) {
+	v := m.addproduct_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetProductID resets all changes to the "product_id" field.
+func (m *MarketPriceMutation) ResetProductID() {
+	m.product_id = nil
+	m.addproduct_id = nil
+}
+
+// SetPrice sets the "price" field.
+func (m *MarketPriceMutation) SetPrice(i int64) {
+	m.price = &i
+	m.addprice = nil
+}
+
+// Price returns the value of the "price" field in the mutation.
+func (m *MarketPriceMutation) Price() (r int64, exists bool) {
+	v := m.price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrice returns the old "price" field's value of the MarketPrice entity.
+// If the MarketPrice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketPriceMutation) OldPrice(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrice: %w", err)
+	}
+	return oldValue.Price, nil
+}
+
+// AddPrice adds i to the "price" field.
+func (m *MarketPriceMutation) AddPrice(i int64) {
+	if m.addprice != nil {
+		*m.addprice += i
+	} else {
+		m.addprice = &i
+	}
+}
+
+// AddedPrice returns the value that was added to the "price" field in this mutation.
+func (m *MarketPriceMutation) AddedPrice() (r int64, exists bool) {
+	v := m.addprice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPrice resets all changes to the "price" field.
+func (m *MarketPriceMutation) ResetPrice() {
+	m.price = nil
+	m.addprice = nil
+}
+
+// SetCompareAtPrice sets the "compare_at_price" field.
+func (m *MarketPriceMutation) SetCompareAtPrice(i int64) {
+	m.compare_at_price = &i
+	m.addcompare_at_price = nil
+}
+
+// CompareAtPrice returns the value of the "compare_at_price" field in the mutation.
+func (m *MarketPriceMutation) CompareAtPrice() (r int64, exists bool) {
+	v := m.compare_at_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCompareAtPrice returns the old "compare_at_price" field's value of the MarketPrice entity.
+// If the MarketPrice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MarketPriceMutation) OldCompareAtPrice(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCompareAtPrice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCompareAtPrice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCompareAtPrice: %w", err)
+	}
+	return oldValue.CompareAtPrice, nil
+}
+
+// AddCompareAtPrice adds i to the "compare_at_price" field.
+func (m *MarketPriceMutation) AddCompareAtPrice(i int64) {
+	if m.addcompare_at_price != nil {
+		*m.addcompare_at_price += i
+	} else {
+		m.addcompare_at_price = &i
+	}
+}
+
+// AddedCompareAtPrice returns the value that was added to the "compare_at_price" field in this mutation.
+func (m *MarketPriceMutation) AddedCompareAtPrice() (r int64, exists bool) {
+	v := m.addcompare_at_price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCompareAtPrice clears the value of the "compare_at_price" field.
+func (m *MarketPriceMutation) ClearCompareAtPrice() {
+	m.compare_at_price = nil
+	m.addcompare_at_price = nil
+	m.clearedFields[marketprice.FieldCompareAtPrice] = struct{}{}
+}
+
+// CompareAtPriceCleared returns if the "compare_at_price" field was cleared in this mutation.
+func (m *MarketPriceMutation) CompareAtPriceCleared() bool {
+	_, ok := m.clearedFields[marketprice.FieldCompareAtPrice]
+	return ok
+}
+
+// ResetCompareAtPrice resets all changes to the "compare_at_price" field.
+func (m *MarketPriceMutation) ResetCompareAtPrice() {
+	m.compare_at_price = nil
+	m.addcompare_at_price = nil
+	delete(m.clearedFields, marketprice.FieldCompareAtPrice)
+}
+
+// ClearMarket clears the "market" edge to the Market entity.
+func (m *MarketPriceMutation) ClearMarket() {
+	m.clearedmarket = true
+	m.clearedFields[marketprice.FieldMarketID] = struct{}{}
+}
+
+// MarketCleared reports if the "market" edge to the Market entity was cleared.
+func (m *MarketPriceMutation) MarketCleared() bool {
+	return m.clearedmarket
+}
+
+// MarketIDs returns the "market" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MarketID instead. It exists only for internal usage by the builders.
+func (m *MarketPriceMutation) MarketIDs() (ids []int) {
+	if id := m.market; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMarket resets all changes to the "market" edge.
+func (m *MarketPriceMutation) ResetMarket() {
+	m.market = nil
+	m.clearedmarket = false
+}
+
+// ClearVariant clears the "variant" edge to the ProductVariant entity.
+func (m *MarketPriceMutation) ClearVariant() {
+	m.clearedvariant = true
+	m.clearedFields[marketprice.FieldVariantID] = struct{}{}
+}
+
+// VariantCleared reports if the "variant" edge to the ProductVariant entity was cleared.
+func (m *MarketPriceMutation) VariantCleared() bool {
+	return m.clearedvariant
+}
+
+// VariantIDs returns the "variant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// VariantID instead. It exists only for internal usage by the builders.
+func (m *MarketPriceMutation) VariantIDs() (ids []int) {
+	if id := m.variant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetVariant resets all changes to the "variant" edge.
+func (m *MarketPriceMutation) ResetVariant() {
+	m.variant = nil
+	m.clearedvariant = false
+}
+
+// Where appends a list predicates to the MarketPriceMutation builder.
+func (m *MarketPriceMutation) Where(ps ...predicate.MarketPrice) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MarketPriceMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MarketPriceMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.MarketPrice, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MarketPriceMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MarketPriceMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (MarketPrice).
+func (m *MarketPriceMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MarketPriceMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, marketprice.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, marketprice.FieldUpdatedAt)
+	}
+	if m.market != nil {
+		fields = append(fields, marketprice.FieldMarketID)
+	}
+	if m.variant != nil {
+		fields = append(fields, marketprice.FieldVariantID)
+	}
+	if m.product_id != nil {
+		fields = append(fields, marketprice.FieldProductID)
+	}
+	if m.price != nil {
+		fields = append(fields, marketprice.FieldPrice)
+	}
+	if m.compare_at_price != nil {
+		fields = append(fields, marketprice.FieldCompareAtPrice)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MarketPriceMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case marketprice.FieldCreatedAt:
+		return m.CreatedAt()
+	case marketprice.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case marketprice.FieldMarketID:
+		return m.MarketID()
+	case marketprice.FieldVariantID:
+		return m.VariantID()
+	case marketprice.FieldProductID:
+		return m.ProductID()
+	case marketprice.FieldPrice:
+		return m.Price()
+	case marketprice.FieldCompareAtPrice:
+		return m.CompareAtPrice()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MarketPriceMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case marketprice.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case marketprice.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case marketprice.FieldMarketID:
+		return m.OldMarketID(ctx)
+	case marketprice.FieldVariantID:
+		return m.OldVariantID(ctx)
+	case marketprice.FieldProductID:
+		return m.OldProductID(ctx)
+	case marketprice.FieldPrice:
+		return m.OldPrice(ctx)
+	case marketprice.FieldCompareAtPrice:
+		return m.OldCompareAtPrice(ctx)
+	}
+	return nil, fmt.Errorf("unknown MarketPrice field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MarketPriceMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case marketprice.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case marketprice.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case marketprice.FieldMarketID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMarketID(v)
+		return nil
+	case marketprice.FieldVariantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVariantID(v)
+		return nil
+	case marketprice.FieldProductID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProductID(v)
+		return nil
+	case marketprice.FieldPrice:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrice(v)
+		return nil
+	case marketprice.FieldCompareAtPrice:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCompareAtPrice(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MarketPrice field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MarketPriceMutation) AddedFields() []string {
+	var fields []string
+	if m.addproduct_id != nil {
+		fields = append(fields, marketprice.FieldProductID)
+	}
+	if m.addprice != nil {
+		fields = append(fields, marketprice.FieldPrice)
+	}
+	if m.addcompare_at_price != nil {
+		fields = append(fields, marketprice.FieldCompareAtPrice)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MarketPriceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case marketprice.FieldProductID:
+		return m.AddedProductID()
+	case marketprice.FieldPrice:
+		return m.AddedPrice()
+	case marketprice.FieldCompareAtPrice:
+		return m.AddedCompareAtPrice()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MarketPriceMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case marketprice.FieldProductID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProductID(v)
+		return nil
+	case marketprice.FieldPrice:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPrice(v)
+		return nil
+	case marketprice.FieldCompareAtPrice:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCompareAtPrice(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MarketPrice numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MarketPriceMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(marketprice.FieldCompareAtPrice) {
+		fields = append(fields, marketprice.FieldCompareAtPrice)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MarketPriceMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MarketPriceMutation) ClearField(name string) error {
+	switch name {
+	case marketprice.FieldCompareAtPrice:
+		m.ClearCompareAtPrice()
+		return nil
+	}
+	return fmt.Errorf("unknown MarketPrice nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MarketPriceMutation) ResetField(name string) error {
+	switch name {
+	case marketprice.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case marketprice.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case marketprice.FieldMarketID:
+		m.ResetMarketID()
+		return nil
+	case marketprice.FieldVariantID:
+		m.ResetVariantID()
+		return nil
+	case marketprice.FieldProductID:
+		m.ResetProductID()
+		return nil
+	case marketprice.FieldPrice:
+		m.ResetPrice()
+		return nil
+	case marketprice.FieldCompareAtPrice:
+		m.ResetCompareAtPrice()
+		return nil
+	}
+	return fmt.Errorf("unknown MarketPrice field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MarketPriceMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.market != nil {
+		edges = append(edges, marketprice.EdgeMarket)
+	}
+	if m.variant != nil {
+		edges = append(edges, marketprice.EdgeVariant)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MarketPriceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case marketprice.EdgeMarket:
+		if id := m.market; id != nil {
+			return []ent.Value{*id}
+		}
+	case marketprice.EdgeVariant:
+		if id := m.variant; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MarketPriceMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MarketPriceMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MarketPriceMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedmarket {
+		edges = append(edges, marketprice.EdgeMarket)
+	}
+	if m.clearedvariant {
+		edges = append(edges, marketprice.EdgeVariant)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MarketPriceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case marketprice.EdgeMarket:
+		return m.clearedmarket
+	case marketprice.EdgeVariant:
+		return m.clearedvariant
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MarketPriceMutation) ClearEdge(name string) error {
+	switch name {
+	case marketprice.EdgeMarket:
+		m.ClearMarket()
+		return nil
+	case marketprice.EdgeVariant:
+		m.ClearVariant()
+		return nil
+	}
+	return fmt.Errorf("unknown MarketPrice unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MarketPriceMutation) ResetEdge(name string) error {
+	switch name {
+	case marketprice.EdgeMarket:
+		m.ResetMarket()
+		return nil
+	case marketprice.EdgeVariant:
+		m.ResetVariant()
+		return nil
+	}
+	return fmt.Errorf("unknown MarketPrice edge %s", name)
 }
 
 // MenuMutation represents an operation that mutates the Menu nodes in the graph.
@@ -41395,6 +42365,9 @@ type ProductVariantMutation struct {
 	clearedproduct         bool
 	image                  *int
 	clearedimage           bool
+	market_prices          map[int]struct{}
+	removedmarket_prices   map[int]struct{}
+	clearedmarket_prices   bool
 	done                   bool
 	oldValue               func(context.Context) (*ProductVariant, error)
 	predicates             []predicate.ProductVariant
@@ -42260,6 +43233,60 @@ func (m *ProductVariantMutation) ResetImage() {
 	m.clearedimage = false
 }
 
+// AddMarketPriceIDs adds the "market_prices" edge to the MarketPrice entity by ids.
+func (m *ProductVariantMutation) AddMarketPriceIDs(ids ...int) {
+	if m.market_prices == nil {
+		m.market_prices = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.market_prices[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMarketPrices clears the "market_prices" edge to the MarketPrice entity.
+func (m *ProductVariantMutation) ClearMarketPrices() {
+	m.clearedmarket_prices = true
+}
+
+// MarketPricesCleared reports if the "market_prices" edge to the MarketPrice entity was cleared.
+func (m *ProductVariantMutation) MarketPricesCleared() bool {
+	return m.clearedmarket_prices
+}
+
+// RemoveMarketPriceIDs removes the "market_prices" edge to the MarketPrice entity by IDs.
+func (m *ProductVariantMutation) RemoveMarketPriceIDs(ids ...int) {
+	if m.removedmarket_prices == nil {
+		m.removedmarket_prices = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.market_prices, ids[i])
+		m.removedmarket_prices[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMarketPrices returns the removed IDs of the "market_prices" edge to the MarketPrice entity.
+func (m *ProductVariantMutation) RemovedMarketPricesIDs() (ids []int) {
+	for id := range m.removedmarket_prices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MarketPricesIDs returns the "market_prices" edge IDs in the mutation.
+func (m *ProductVariantMutation) MarketPricesIDs() (ids []int) {
+	for id := range m.market_prices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMarketPrices resets all changes to the "market_prices" edge.
+func (m *ProductVariantMutation) ResetMarketPrices() {
+	m.market_prices = nil
+	m.clearedmarket_prices = false
+	m.removedmarket_prices = nil
+}
+
 // Where appends a list predicates to the ProductVariantMutation builder.
 func (m *ProductVariantMutation) Where(ps ...predicate.ProductVariant) {
 	m.predicates = append(m.predicates, ps...)
@@ -42721,12 +43748,15 @@ func (m *ProductVariantMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ProductVariantMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.product != nil {
 		edges = append(edges, productvariant.EdgeProduct)
 	}
 	if m.image != nil {
 		edges = append(edges, productvariant.EdgeImage)
+	}
+	if m.market_prices != nil {
+		edges = append(edges, productvariant.EdgeMarketPrices)
 	}
 	return edges
 }
@@ -42743,30 +43773,50 @@ func (m *ProductVariantMutation) AddedIDs(name string) []ent.Value {
 		if id := m.image; id != nil {
 			return []ent.Value{*id}
 		}
+	case productvariant.EdgeMarketPrices:
+		ids := make([]ent.Value, 0, len(m.market_prices))
+		for id := range m.market_prices {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ProductVariantMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
+	if m.removedmarket_prices != nil {
+		edges = append(edges, productvariant.EdgeMarketPrices)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *ProductVariantMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case productvariant.EdgeMarketPrices:
+		ids := make([]ent.Value, 0, len(m.removedmarket_prices))
+		for id := range m.removedmarket_prices {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ProductVariantMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedproduct {
 		edges = append(edges, productvariant.EdgeProduct)
 	}
 	if m.clearedimage {
 		edges = append(edges, productvariant.EdgeImage)
+	}
+	if m.clearedmarket_prices {
+		edges = append(edges, productvariant.EdgeMarketPrices)
 	}
 	return edges
 }
@@ -42779,6 +43829,8 @@ func (m *ProductVariantMutation) EdgeCleared(name string) bool {
 		return m.clearedproduct
 	case productvariant.EdgeImage:
 		return m.clearedimage
+	case productvariant.EdgeMarketPrices:
+		return m.clearedmarket_prices
 	}
 	return false
 }
@@ -42806,6 +43858,9 @@ func (m *ProductVariantMutation) ResetEdge(name string) error {
 		return nil
 	case productvariant.EdgeImage:
 		m.ResetImage()
+		return nil
+	case productvariant.EdgeMarketPrices:
+		m.ResetMarketPrices()
 		return nil
 	}
 	return fmt.Errorf("unknown ProductVariant edge %s", name)

@@ -63,11 +63,15 @@ type ProductVariantEdges struct {
 	Product *Product `json:"product,omitempty"`
 	// Image holds the value of the image edge.
 	Image *ProductImage `json:"image,omitempty"`
+	// MarketPrices holds the value of the market_prices edge.
+	MarketPrices []*MarketPrice `json:"market_prices,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
 	totalCount [2]map[string]int
+
+	namedMarketPrices map[string][]*MarketPrice
 }
 
 // ProductOrErr returns the Product value or an error if the edge
@@ -90,6 +94,15 @@ func (e ProductVariantEdges) ImageOrErr() (*ProductImage, error) {
 		return nil, &NotFoundError{label: productimage.Label}
 	}
 	return nil, &NotLoadedError{edge: "image"}
+}
+
+// MarketPricesOrErr returns the MarketPrices value or an error if the edge
+// was not loaded in eager-loading.
+func (e ProductVariantEdges) MarketPricesOrErr() ([]*MarketPrice, error) {
+	if e.loadedTypes[2] {
+		return e.MarketPrices, nil
+	}
+	return nil, &NotLoadedError{edge: "market_prices"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -249,6 +262,11 @@ func (_m *ProductVariant) QueryImage() *ProductImageQuery {
 	return NewProductVariantClient(_m.config).QueryImage(_m)
 }
 
+// QueryMarketPrices queries the "market_prices" edge of the ProductVariant entity.
+func (_m *ProductVariant) QueryMarketPrices() *MarketPriceQuery {
+	return NewProductVariantClient(_m.config).QueryMarketPrices(_m)
+}
+
 // Update returns a builder for updating this ProductVariant.
 // Note that you need to call ProductVariant.Unwrap() before calling this method if this ProductVariant
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -326,6 +344,30 @@ func (_m *ProductVariant) String() string {
 	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedMarketPrices returns the MarketPrices named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *ProductVariant) NamedMarketPrices(name string) ([]*MarketPrice, error) {
+	if _m.Edges.namedMarketPrices == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMarketPrices[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *ProductVariant) appendNamedMarketPrices(name string, edges ...*MarketPrice) {
+	if _m.Edges.namedMarketPrices == nil {
+		_m.Edges.namedMarketPrices = make(map[string][]*MarketPrice)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMarketPrices[name] = []*MarketPrice{}
+	} else {
+		_m.Edges.namedMarketPrices[name] = append(_m.Edges.namedMarketPrices[name], edges...)
+	}
 }
 
 // ProductVariants is a parsable slice of ProductVariant.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"storefront/ent/marketprice"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productvariant"
@@ -211,6 +212,21 @@ func (_c *ProductVariantCreate) SetProduct(v *Product) *ProductVariantCreate {
 // SetImage sets the "image" edge to the ProductImage entity.
 func (_c *ProductVariantCreate) SetImage(v *ProductImage) *ProductVariantCreate {
 	return _c.SetImageID(v.ID)
+}
+
+// AddMarketPriceIDs adds the "market_prices" edge to the MarketPrice entity by IDs.
+func (_c *ProductVariantCreate) AddMarketPriceIDs(ids ...int) *ProductVariantCreate {
+	_c.mutation.AddMarketPriceIDs(ids...)
+	return _c
+}
+
+// AddMarketPrices adds the "market_prices" edges to the MarketPrice entity.
+func (_c *ProductVariantCreate) AddMarketPrices(v ...*MarketPrice) *ProductVariantCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMarketPriceIDs(ids...)
 }
 
 // Mutation returns the ProductVariantMutation object of the builder.
@@ -467,6 +483,22 @@ func (_c *ProductVariantCreate) createSpec() (*ProductVariant, *sqlgraph.CreateS
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.ImageID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MarketPricesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   productvariant.MarketPricesTable,
+			Columns: []string{productvariant.MarketPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,8 +4,10 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"math"
+	"storefront/ent/marketprice"
 	"storefront/ent/predicate"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
@@ -21,14 +23,16 @@ import (
 // ProductVariantQuery is the builder for querying ProductVariant entities.
 type ProductVariantQuery struct {
 	config
-	ctx         *QueryContext
-	order       []productvariant.OrderOption
-	inters      []Interceptor
-	predicates  []predicate.ProductVariant
-	withProduct *ProductQuery
-	withImage   *ProductImageQuery
-	loadTotal   []func(context.Context, []*ProductVariant) error
-	modifiers   []func(*sql.Selector)
+	ctx                   *QueryContext
+	order                 []productvariant.OrderOption
+	inters                []Interceptor
+	predicates            []predicate.ProductVariant
+	withProduct           *ProductQuery
+	withImage             *ProductImageQuery
+	withMarketPrices      *MarketPriceQuery
+	loadTotal             []func(context.Context, []*ProductVariant) error
+	modifiers             []func(*sql.Selector)
+	withNamedMarketPrices map[string]*MarketPriceQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -102,6 +106,28 @@ func (_q *ProductVariantQuery) QueryImage() *ProductImageQuery {
 			sqlgraph.From(productvariant.Table, productvariant.FieldID, selector),
 			sqlgraph.To(productimage.Table, productimage.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, productvariant.ImageTable, productvariant.ImageColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMarketPrices chains the current query on the "market_prices" edge.
+func (_q *ProductVariantQuery) QueryMarketPrices() *MarketPriceQuery {
+	query := (&MarketPriceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(productvariant.Table, productvariant.FieldID, selector),
+			sqlgraph.To(marketprice.Table, marketprice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, productvariant.MarketPricesTable, productvariant.MarketPricesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -296,13 +322,14 @@ func (_q *ProductVariantQuery) Clone() *ProductVariantQuery {
 		return nil
 	}
 	return &ProductVariantQuery{
-		config:      _q.config,
-		ctx:         _q.ctx.Clone(),
-		order:       append([]productvariant.OrderOption{}, _q.order...),
-		inters:      append([]Interceptor{}, _q.inters...),
-		predicates:  append([]predicate.ProductVariant{}, _q.predicates...),
-		withProduct: _q.withProduct.Clone(),
-		withImage:   _q.withImage.Clone(),
+		config:           _q.config,
+		ctx:              _q.ctx.Clone(),
+		order:            append([]productvariant.OrderOption{}, _q.order...),
+		inters:           append([]Interceptor{}, _q.inters...),
+		predicates:       append([]predicate.ProductVariant{}, _q.predicates...),
+		withProduct:      _q.withProduct.Clone(),
+		withImage:        _q.withImage.Clone(),
+		withMarketPrices: _q.withMarketPrices.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -329,6 +356,17 @@ func (_q *ProductVariantQuery) WithImage(opts ...func(*ProductImageQuery)) *Prod
 		opt(query)
 	}
 	_q.withImage = query
+	return _q
+}
+
+// WithMarketPrices tells the query-builder to eager-load the nodes that are connected to
+// the "market_prices" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProductVariantQuery) WithMarketPrices(opts ...func(*MarketPriceQuery)) *ProductVariantQuery {
+	query := (&MarketPriceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMarketPrices = query
 	return _q
 }
 
@@ -410,9 +448,10 @@ func (_q *ProductVariantQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	var (
 		nodes       = []*ProductVariant{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withProduct != nil,
 			_q.withImage != nil,
+			_q.withMarketPrices != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -445,6 +484,20 @@ func (_q *ProductVariantQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	if query := _q.withImage; query != nil {
 		if err := _q.loadImage(ctx, query, nodes, nil,
 			func(n *ProductVariant, e *ProductImage) { n.Edges.Image = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withMarketPrices; query != nil {
+		if err := _q.loadMarketPrices(ctx, query, nodes,
+			func(n *ProductVariant) { n.Edges.MarketPrices = []*MarketPrice{} },
+			func(n *ProductVariant, e *MarketPrice) { n.Edges.MarketPrices = append(n.Edges.MarketPrices, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedMarketPrices {
+		if err := _q.loadMarketPrices(ctx, query, nodes,
+			func(n *ProductVariant) { n.appendNamedMarketPrices(name) },
+			func(n *ProductVariant, e *MarketPrice) { n.appendNamedMarketPrices(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -514,6 +567,36 @@ func (_q *ProductVariantQuery) loadImage(ctx context.Context, query *ProductImag
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *ProductVariantQuery) loadMarketPrices(ctx context.Context, query *MarketPriceQuery, nodes []*ProductVariant, init func(*ProductVariant), assign func(*ProductVariant, *MarketPrice)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*ProductVariant)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(marketprice.FieldVariantID)
+	}
+	query.Where(predicate.MarketPrice(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(productvariant.MarketPricesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.VariantID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "variant_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -641,6 +724,20 @@ func (_q *ProductVariantQuery) ForShare(opts ...sql.LockOption) *ProductVariantQ
 func (_q *ProductVariantQuery) Modify(modifiers ...func(s *sql.Selector)) *ProductVariantSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedMarketPrices tells the query-builder to eager-load the nodes that are connected to the "market_prices"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProductVariantQuery) WithNamedMarketPrices(name string, opts ...func(*MarketPriceQuery)) *ProductVariantQuery {
+	query := (&MarketPriceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedMarketPrices == nil {
+		_q.withNamedMarketPrices = make(map[string]*MarketPriceQuery)
+	}
+	_q.withNamedMarketPrices[name] = query
+	return _q
 }
 
 // ProductVariantGroupBy is the group-by builder for ProductVariant entities.

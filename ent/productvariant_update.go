@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"storefront/ent/marketprice"
 	"storefront/ent/predicate"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
@@ -288,6 +289,21 @@ func (_u *ProductVariantUpdate) SetImage(v *ProductImage) *ProductVariantUpdate 
 	return _u.SetImageID(v.ID)
 }
 
+// AddMarketPriceIDs adds the "market_prices" edge to the MarketPrice entity by IDs.
+func (_u *ProductVariantUpdate) AddMarketPriceIDs(ids ...int) *ProductVariantUpdate {
+	_u.mutation.AddMarketPriceIDs(ids...)
+	return _u
+}
+
+// AddMarketPrices adds the "market_prices" edges to the MarketPrice entity.
+func (_u *ProductVariantUpdate) AddMarketPrices(v ...*MarketPrice) *ProductVariantUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMarketPriceIDs(ids...)
+}
+
 // Mutation returns the ProductVariantMutation object of the builder.
 func (_u *ProductVariantUpdate) Mutation() *ProductVariantMutation {
 	return _u.mutation
@@ -303,6 +319,27 @@ func (_u *ProductVariantUpdate) ClearProduct() *ProductVariantUpdate {
 func (_u *ProductVariantUpdate) ClearImage() *ProductVariantUpdate {
 	_u.mutation.ClearImage()
 	return _u
+}
+
+// ClearMarketPrices clears all "market_prices" edges to the MarketPrice entity.
+func (_u *ProductVariantUpdate) ClearMarketPrices() *ProductVariantUpdate {
+	_u.mutation.ClearMarketPrices()
+	return _u
+}
+
+// RemoveMarketPriceIDs removes the "market_prices" edge to MarketPrice entities by IDs.
+func (_u *ProductVariantUpdate) RemoveMarketPriceIDs(ids ...int) *ProductVariantUpdate {
+	_u.mutation.RemoveMarketPriceIDs(ids...)
+	return _u
+}
+
+// RemoveMarketPrices removes "market_prices" edges to MarketPrice entities.
+func (_u *ProductVariantUpdate) RemoveMarketPrices(v ...*MarketPrice) *ProductVariantUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMarketPriceIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -523,6 +560,51 @@ func (_u *ProductVariantUpdate) sqlSave(ctx context.Context) (_node int, err err
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(productimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MarketPricesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   productvariant.MarketPricesTable,
+			Columns: []string{productvariant.MarketPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMarketPricesIDs(); len(nodes) > 0 && !_u.mutation.MarketPricesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   productvariant.MarketPricesTable,
+			Columns: []string{productvariant.MarketPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MarketPricesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   productvariant.MarketPricesTable,
+			Columns: []string{productvariant.MarketPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -807,6 +889,21 @@ func (_u *ProductVariantUpdateOne) SetImage(v *ProductImage) *ProductVariantUpda
 	return _u.SetImageID(v.ID)
 }
 
+// AddMarketPriceIDs adds the "market_prices" edge to the MarketPrice entity by IDs.
+func (_u *ProductVariantUpdateOne) AddMarketPriceIDs(ids ...int) *ProductVariantUpdateOne {
+	_u.mutation.AddMarketPriceIDs(ids...)
+	return _u
+}
+
+// AddMarketPrices adds the "market_prices" edges to the MarketPrice entity.
+func (_u *ProductVariantUpdateOne) AddMarketPrices(v ...*MarketPrice) *ProductVariantUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMarketPriceIDs(ids...)
+}
+
 // Mutation returns the ProductVariantMutation object of the builder.
 func (_u *ProductVariantUpdateOne) Mutation() *ProductVariantMutation {
 	return _u.mutation
@@ -822,6 +919,27 @@ func (_u *ProductVariantUpdateOne) ClearProduct() *ProductVariantUpdateOne {
 func (_u *ProductVariantUpdateOne) ClearImage() *ProductVariantUpdateOne {
 	_u.mutation.ClearImage()
 	return _u
+}
+
+// ClearMarketPrices clears all "market_prices" edges to the MarketPrice entity.
+func (_u *ProductVariantUpdateOne) ClearMarketPrices() *ProductVariantUpdateOne {
+	_u.mutation.ClearMarketPrices()
+	return _u
+}
+
+// RemoveMarketPriceIDs removes the "market_prices" edge to MarketPrice entities by IDs.
+func (_u *ProductVariantUpdateOne) RemoveMarketPriceIDs(ids ...int) *ProductVariantUpdateOne {
+	_u.mutation.RemoveMarketPriceIDs(ids...)
+	return _u
+}
+
+// RemoveMarketPrices removes "market_prices" edges to MarketPrice entities.
+func (_u *ProductVariantUpdateOne) RemoveMarketPrices(v ...*MarketPrice) *ProductVariantUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMarketPriceIDs(ids...)
 }
 
 // Where appends a list predicates to the ProductVariantUpdate builder.
@@ -1072,6 +1190,51 @@ func (_u *ProductVariantUpdateOne) sqlSave(ctx context.Context) (_node *ProductV
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(productimage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MarketPricesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   productvariant.MarketPricesTable,
+			Columns: []string{productvariant.MarketPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMarketPricesIDs(); len(nodes) > 0 && !_u.mutation.MarketPricesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   productvariant.MarketPricesTable,
+			Columns: []string{productvariant.MarketPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MarketPricesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   productvariant.MarketPricesTable,
+			Columns: []string{productvariant.MarketPricesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(marketprice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

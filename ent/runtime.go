@@ -33,6 +33,7 @@ import (
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/market"
+	"storefront/ent/marketprice"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -970,6 +971,29 @@ func init() {
 	marketDescEnabled := marketFields[5].Descriptor()
 	// market.DefaultEnabled holds the default value on creation for the enabled field.
 	market.DefaultEnabled = marketDescEnabled.Default.(bool)
+	marketpriceMixin := schema.MarketPrice{}.Mixin()
+	marketpriceMixinFields0 := marketpriceMixin[0].Fields()
+	_ = marketpriceMixinFields0
+	marketpriceFields := schema.MarketPrice{}.Fields()
+	_ = marketpriceFields
+	// marketpriceDescCreatedAt is the schema descriptor for created_at field.
+	marketpriceDescCreatedAt := marketpriceMixinFields0[0].Descriptor()
+	// marketprice.DefaultCreatedAt holds the default value on creation for the created_at field.
+	marketprice.DefaultCreatedAt = marketpriceDescCreatedAt.Default.(func() time.Time)
+	// marketpriceDescUpdatedAt is the schema descriptor for updated_at field.
+	marketpriceDescUpdatedAt := marketpriceMixinFields0[1].Descriptor()
+	// marketprice.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	marketprice.DefaultUpdatedAt = marketpriceDescUpdatedAt.Default.(func() time.Time)
+	// marketprice.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	marketprice.UpdateDefaultUpdatedAt = marketpriceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// marketpriceDescPrice is the schema descriptor for price field.
+	marketpriceDescPrice := marketpriceFields[3].Descriptor()
+	// marketprice.PriceValidator is a validator for the "price" field. It is called by the builders before save.
+	marketprice.PriceValidator = marketpriceDescPrice.Validators[0].(func(int64) error)
+	// marketpriceDescCompareAtPrice is the schema descriptor for compare_at_price field.
+	marketpriceDescCompareAtPrice := marketpriceFields[4].Descriptor()
+	// marketprice.CompareAtPriceValidator is a validator for the "compare_at_price" field. It is called by the builders before save.
+	marketprice.CompareAtPriceValidator = marketpriceDescCompareAtPrice.Validators[0].(func(int64) error)
 	menuFields := schema.Menu{}.Fields()
 	_ = menuFields
 	// menuDescHandle is the schema descriptor for handle field.

@@ -76,6 +76,8 @@ type Tx struct {
 	MailingAddress *MailingAddressClient
 	// Market is the client for interacting with the Market builders.
 	Market *MarketClient
+	// MarketPrice is the client for interacting with the MarketPrice builders.
+	MarketPrice *MarketPriceClient
 	// Menu is the client for interacting with the Menu builders.
 	Menu *MenuClient
 	// MenuItem is the client for interacting with the MenuItem builders.
@@ -284,6 +286,7 @@ func (tx *Tx) init() {
 	tx.LoginAttempt = NewLoginAttemptClient(tx.config)
 	tx.MailingAddress = NewMailingAddressClient(tx.config)
 	tx.Market = NewMarketClient(tx.config)
+	tx.MarketPrice = NewMarketPriceClient(tx.config)
 	tx.Menu = NewMenuClient(tx.config)
 	tx.MenuItem = NewMenuItemClient(tx.config)
 	tx.Order = NewOrderClient(tx.config)

@@ -6,8 +6,27 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"storefront/internal/cart"
+	"storefront/internal/gid"
 	"storefront/internal/respcache"
 )
+
+// namesBuyerData reports whether node or nodes arguments name a cart's metafield: buyer
+// data, which the catalog's invalidation does not cover.
+func namesBuyerData(args map[string]any) bool {
+	ids := []any{args["id"]}
+	if l, ok := args["ids"].([]any); ok {
+		ids = l
+	}
+	for _, v := range ids {
+		if s, ok := v.(string); ok {
+			if typ, _, ok := gid.Parse(s); ok && typ == cart.MetafieldGIDType {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // catalogRoots are the query root fields that read only the public catalog: their answers
 // are the same for every anonymous buyer. search is left out so that every search is
@@ -52,7 +71,7 @@ func (cachePolicy) InterceptResponse(ctx context.Context, next graphql.ResponseH
 	}
 	cacheable := resp != nil && len(resp.Errors) == 0 && len(graphql.GetErrors(ctx)) == 0
 	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, nil) {
-		if buyerRoots[f.Name] {
+		if buyerRoots[f.Name] || (f.Name == "node" || f.Name == "nodes") && namesBuyerData(f.ArgumentMap(oc.Variables)) {
 			pol.Private = true
 		}
 		if !catalogRoots[f.Name] {

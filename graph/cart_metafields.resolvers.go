@@ -11,11 +11,10 @@ import (
 	"storefront/graph/generated"
 	"storefront/graph/model"
 	"storefront/internal/cart"
-	"storefront/internal/gid"
 )
 
 func (r *cartResolver) Metafield(ctx context.Context, obj *cart.Cart, key string, namespace *string) (*ent.CartMetafield, error) {
-	ms, err := r.Carts.Metafields(ctx, obj.ID)
+	ms, err := r.Carts.Metafields(ctx, obj.Cart)
 	if err != nil {
 		return nil, err
 	}
@@ -23,7 +22,7 @@ func (r *cartResolver) Metafield(ctx context.Context, obj *cart.Cart, key string
 }
 
 func (r *cartResolver) Metafields(ctx context.Context, obj *cart.Cart, identifiers []*model.HasMetafieldsIdentifier) ([]*ent.CartMetafield, error) {
-	ms, err := r.Carts.Metafields(ctx, obj.ID)
+	ms, err := r.Carts.Metafields(ctx, obj.Cart)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +34,7 @@ func (r *cartResolver) Metafields(ctx context.Context, obj *cart.Cart, identifie
 }
 
 func (r *metafieldResolver) ID(ctx context.Context, obj *ent.CartMetafield) (string, error) {
-	return gid.Format(metafieldGIDType, obj.ID), nil
+	return cart.MetafieldID(obj)
 }
 
 func (r *mutationResolver) CartMetafieldsSet(ctx context.Context, metafields []*model.CartMetafieldsSetInput) (*model.CartMetafieldsSetPayload, error) {
@@ -64,9 +63,8 @@ func (r *mutationResolver) CartMetafieldDelete(ctx context.Context, input model.
 	for i, e := range errs {
 		out.UserErrors[i] = &model.MetafieldDeleteUserError{Code: ptr(model.MetafieldDeleteErrorCode(e.Code)), Field: e.Field, Message: e.Message}
 	}
-	if id != 0 {
-		s := gid.Format(metafieldGIDType, id)
-		out.DeletedID = &s
+	if id != "" {
+		out.DeletedID = &id
 	}
 	return out, nil
 }

@@ -8,10 +8,12 @@ package graph
 import (
 	"context"
 	"storefront/ent"
+	"storefront/ent/schema"
 	"storefront/graph/generated"
 	"storefront/graph/loader"
 	"storefront/graph/model"
 	"storefront/internal/catalog"
+	"storefront/internal/gid"
 	"storefront/internal/paging"
 	"strings"
 	"time"
@@ -43,19 +45,23 @@ func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collectio
 	if sortKey != nil {
 		requested = string(*sortKey)
 	}
-	cur, err := currency(ctx)
+	// Price filters and the price facet are in the buyer's market's currency.
+	pr, err := pricer(ctx)
 	if err != nil {
 		return nil, err
 	}
 	catalogFilters := toProductFilters(filters)
-	pred, canon, err := catalog.FilterPredicate(r.Catalog.Dialect(), cur, catalogFilters)
+	pred, canon, err := catalog.FilterPredicate(r.Catalog.Dialect(), pr, catalogFilters)
 	if err != nil {
 		return nil, err
 	}
 	a := args(after, before, first, last, reverse)
 	l := loader.For(ctx)
 	field := graphql.GetFieldContext(ctx).Field.Field
-	sel := connectionProductSelection(ctx)
+	sel, err := inMarket(ctx, connectionProductSelection(ctx))
+	if err != nil {
+		return nil, err
+	}
 	// Collections that sort the same way share one query; loading them together (rather
 	// than one by one) makes the batch independent of timing.
 	groups := map[catalog.ProductSort][]int{}
@@ -77,7 +83,7 @@ func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collectio
 			out[i] = productConnection(pages[j])
 			id := objs[i].ID
 			out[i].Facets = func(ctx context.Context) ([]catalog.Facet, error) {
-				return r.Catalog.CollectionFacets(ctx, id, catalogFilters, cur)
+				return r.Catalog.CollectionFacets(ctx, id, catalogFilters, pr)
 			}
 		}
 	}
@@ -131,7 +137,7 @@ func (r *productResolver) Collections(ctx context.Context, obj *ent.Product, aft
 }
 
 func (r *productResolver) CompareAtPriceRange(ctx context.Context, obj *ent.Product) (*model.ProductPriceRange, error) {
-	return priceRange(ctx, obj.MinCompareAtPrice, obj.MaxCompareAtPrice)
+	return productPriceRange(ctx, obj, true)
 }
 
 func (r *productResolver) Description(ctx context.Context, obj *ent.Product) (string, error) {
@@ -201,7 +207,7 @@ func (r *productResolver) Options(ctx context.Context, obj *ent.Product, first *
 }
 
 func (r *productResolver) PriceRange(ctx context.Context, obj *ent.Product) (*model.ProductPriceRange, error) {
-	return priceRange(ctx, obj.MinPrice, obj.MaxPrice)
+	return productPriceRange(ctx, obj, false)
 }
 
 func (r *productResolver) PublishedAt(ctx context.Context, obj *ent.Product) (*time.Time, error) {
@@ -287,16 +293,16 @@ func (r *productConnectionResolver) Filters(ctx context.Context, obj *model.Prod
 	return toFilters(fs), nil
 }
 
+func (r *productOptionResolver) Name(ctx context.Context, obj *ent.ProductOption) (string, error) {
+	return optionName(ctx, gid.ProductOption, obj.ID, obj.Name)
+}
+
 func (r *productOptionResolver) OptionValues(ctx context.Context, obj *ent.ProductOption) ([]*ent.ProductOptionValue, error) {
 	return obj.Edges.Values, nil
 }
 
 func (r *productOptionResolver) Values(ctx context.Context, obj *ent.ProductOption) ([]string, error) {
-	out := make([]string, len(obj.Edges.Values))
-	for i, v := range obj.Edges.Values {
-		out[i] = v.Name
-	}
-	return out, nil
+	return optionValueNames(ctx, obj)
 }
 
 func (r *productOptionValueResolver) FirstSelectableVariant(ctx context.Context, obj *ent.ProductOptionValue) (*ent.ProductVariant, error) {
@@ -309,6 +315,10 @@ func (r *productOptionValueResolver) FirstSelectableVariant(ctx context.Context,
 		return nil, err
 	}
 	return catalog.FirstSelectable(options, variants, o.Name, obj.Name), nil
+}
+
+func (r *productOptionValueResolver) Name(ctx context.Context, obj *ent.ProductOptionValue) (string, error) {
+	return optionName(ctx, gid.ProductOptionValue, obj.ID, obj.Name)
 }
 
 func (r *productOptionValueResolver) Swatch(ctx context.Context, obj *ent.ProductOptionValue) (*model.ProductOptionValueSwatch, error) {
@@ -334,10 +344,15 @@ func (r *productVariantResolver) AvailableForSale(ctx context.Context, obj *ent.
 }
 
 func (r *productVariantResolver) CompareAtPrice(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
-	if obj.CompareAtPrice == nil {
+	p, fixed, err := variantPricing(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	c := p.VariantCompareAtPrice(obj, fixed)
+	if c == nil {
 		return nil, nil
 	}
-	return productPrice(ctx, *obj.CompareAtPrice)
+	return moneyV2(*c, p.Currency), nil
 }
 
 func (r *productVariantResolver) CompareAtPriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
@@ -362,7 +377,11 @@ func (r *productVariantResolver) Image(ctx context.Context, obj *ent.ProductVari
 }
 
 func (r *productVariantResolver) Price(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
-	return productPrice(ctx, obj.Price)
+	p, fixed, err := variantPricing(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return moneyV2(p.VariantPrice(obj, fixed), p.Currency), nil
 }
 
 func (r *productVariantResolver) PriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {
@@ -371,6 +390,14 @@ func (r *productVariantResolver) PriceV2(ctx context.Context, obj *ent.ProductVa
 
 func (r *productVariantResolver) Product(ctx context.Context, obj *ent.ProductVariant) (*ent.Product, error) {
 	return loader.For(ctx).Product.Load(ctx, obj.ProductID)
+}
+
+func (r *productVariantResolver) SelectedOptions(ctx context.Context, obj *ent.ProductVariant) ([]*schema.SelectedOption, error) {
+	return variantOptions(ctx, obj)
+}
+
+func (r *productVariantResolver) Title(ctx context.Context, obj *ent.ProductVariant) (string, error) {
+	return variantTitle(ctx, obj)
 }
 
 func (r *productVariantResolver) UnitPrice(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error) {

@@ -40,9 +40,10 @@ func pricer(ctx context.Context) (market.Pricer, error) {
 	if err != nil {
 		return market.Pricer{}, err
 	}
-	if country == "" || country == sh.CountryCode {
-		// The shop's own country is always priced in the shop currency (market writes
-		// refuse anything else): no need to read the markets.
+	if country == "" {
+		// No country: the shop's prices, no need to read the markets. (The shop's own
+		// country is in the shop currency too, but may be in a market with fixed prices,
+		// as carts of that country are.)
 		return market.ShopPricer(sh.CurrencyCode), nil
 	}
 	set, err := loader.For(ctx).Markets()
@@ -52,13 +53,49 @@ func pricer(ctx context.Context) (market.Pricer, error) {
 	return set.For(country), nil
 }
 
-// productPrice formats a product price of the shop currency in the request's market.
-func productPrice(ctx context.Context, amount int64) (*model.MoneyV2, error) {
+// variantPricing returns the request's Pricer and the fixed prices, in its market, of the
+// variants of v's product (through the request's loader; none outside markets).
+func variantPricing(ctx context.Context, v *ent.ProductVariant) (market.Pricer, market.FixedPrices, error) {
+	p, err := pricer(ctx)
+	if err != nil || p.MarketID == 0 {
+		return p, nil, err
+	}
+	fixed, err := loader.For(ctx).FixedPrices.Load(ctx, loader.FixedKey{Market: p.MarketID, Product: v.ProductID})
+	return p, fixed, err
+}
+
+// productPriceRange is a product's price range (or compare-at price range) in the
+// request's market: the shop currency's bounds converted, unless some of its variants have
+// fixed prices in the market, when it is computed from the variants.
+func productPriceRange(ctx context.Context, obj *ent.Product, compareAt bool) (*model.ProductPriceRange, error) {
+	lo, hi := obj.MinPrice, obj.MaxPrice
+	if compareAt {
+		lo, hi = obj.MinCompareAtPrice, obj.MaxCompareAtPrice
+	}
 	p, err := pricer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return moneyV2(p.Price(amount), p.Currency), nil
+	if p.MarketID != 0 {
+		l := loader.For(ctx)
+		fixed, err := l.FixedPrices.Load(ctx, loader.FixedKey{Market: p.MarketID, Product: obj.ID})
+		if err != nil {
+			return nil, err
+		}
+		if len(fixed) > 0 {
+			vs, err := l.Variants.Load(ctx, obj.ID)
+			if err != nil {
+				return nil, err
+			}
+			if r, ok := p.PriceRange(vs, fixed); ok {
+				if compareAt {
+					return &model.ProductPriceRange{MinVariantPrice: moneyV2(r.MinCompareAtPrice, p.Currency), MaxVariantPrice: moneyV2(r.MaxCompareAtPrice, p.Currency)}, nil
+				}
+				return &model.ProductPriceRange{MinVariantPrice: moneyV2(r.MinPrice, p.Currency), MaxVariantPrice: moneyV2(r.MaxPrice, p.Currency)}, nil
+			}
+		}
+	}
+	return priceRange(ctx, lo, hi)
 }
 
 func moneyV2(amount int64, cur string) *model.MoneyV2 {

@@ -53,8 +53,11 @@ func productFields(oc *graphql.OperationContext, set ast.SelectionSet) productSe
 	var sel productSelection
 	for _, f := range graphql.CollectFields(oc, set, []string{"Product", "Node"}) {
 		switch f.Name {
+		case "priceRange", "compareAtPriceRange":
+			sel.Prices = true
 		case "variants", "availableForSale", "totalInventory", "variantBySelectedOptions":
 			sel.Variants = true
+			sel.Prices = sel.Prices || f.Name != "availableForSale" && f.Name != "totalInventory"
 			if f.Name == "variants" && variantsSelectImage(oc, f.Selections) {
 				sel.VariantImages = true
 			}
@@ -63,9 +66,11 @@ func productFields(oc *graphql.OperationContext, set ast.SelectionSet) productSe
 		case "options":
 			sel.Options = true
 			if optionsSelectVariants(oc, f.Selections) {
-				sel.Variants = true
+				sel.Variants, sel.Prices = true, true
 			}
-		case "selectedOrFirstAvailableVariant", "adjacentVariants", "encodedVariantAvailability", "encodedVariantExistence":
+		case "selectedOrFirstAvailableVariant", "adjacentVariants":
+			sel.Variants, sel.Options, sel.Prices = true, true, true
+		case "encodedVariantAvailability", "encodedVariantExistence":
 			sel.Variants, sel.Options = true, true
 		case "collections":
 			sel.Collections = true
@@ -117,7 +122,35 @@ func variantsSelectImage(oc *graphql.OperationContext, set ast.SelectionSet) boo
 // prefetchProducts loads what sel says the products' fields will need, one statement per
 // kind for all products, and primes the request's loaders with it.
 func prefetchProducts(ctx context.Context, products []*ent.Product, sel productSelection) error {
+	sel, err := inMarket(ctx, sel)
+	if err != nil {
+		return err
+	}
 	return loader.For(ctx).PrefetchProducts(ctx, products, sel)
+}
+
+// inMarket adds the request's market to a selection that shows prices, so the prefetch
+// reads the market's fixed prices of the products, and the request's language, so it reads
+// the products' and their options' translations (variants' selected options and titles
+// need the options then).
+func inMarket(ctx context.Context, sel productSelection) (productSelection, error) {
+	lang, err := translating(ctx)
+	if err != nil {
+		return sel, err
+	}
+	sel.Language = lang
+	if sel.Variants && lang != "" {
+		sel.Options = true
+	}
+	if !sel.Prices {
+		return sel, nil
+	}
+	p, err := pricer(ctx)
+	if err != nil {
+		return sel, err
+	}
+	sel.Market = p.MarketID
+	return sel, nil
 }
 
 // searchProductSelection reads the product fields selected under search's edges.node and nodes.

@@ -12,6 +12,7 @@ import (
 	"storefront/graph/generated"
 	"storefront/graph/loader"
 	"storefront/graph/model"
+	"storefront/internal/cart"
 	"storefront/internal/catalog"
 	"storefront/internal/gid"
 
@@ -151,6 +152,13 @@ func (r *queryRootResolver) Node(ctx context.Context, id string) (ent.Noder, err
 		owned, err := r.ownedNodes(ctx, []catalog.NodeRef{ref})
 		return owned[ref], err
 	}
+	if ref.Type == cart.MetafieldGIDType {
+		ms, err := r.Carts.MetafieldsByID(ctx, []string{id})
+		if m, ok := ms[id]; ok {
+			return m, err
+		}
+		return nil, err
+	}
 	node, err := loader.For(ctx).Node.Load(ctx, ref)
 	return presentNode(node), nilIfNotFound(err)
 }
@@ -176,9 +184,18 @@ func (r *queryRootResolver) Nodes(ctx context.Context, ids []string) ([]ent.Node
 	for ref, n := range owned {
 		found[ref] = n
 	}
+	// Cart metafields are found by their whole ID, which carries their cart's key.
+	metafields, err := r.Carts.MetafieldsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]ent.Noder, len(ids))
 	for i, id := range ids {
-		if ref, ok := nodeRef(id); ok {
+		if m, ok := metafields[id]; ok {
+			out[i] = m
+			continue
+		}
+		if ref, ok := nodeRef(id); ok && ref.Type != cart.MetafieldGIDType {
 			if node, ok := found[ref]; ok {
 				out[i] = presentNode(node)
 			}

@@ -18,11 +18,16 @@ func (r *queryRootResolver) Search(ctx context.Context, after *string, before *s
 	if err != nil {
 		return nil, err
 	}
+	pr, err := pricer(ctx)
+	if err != nil {
+		return nil, err
+	}
 	req := catalog.SearchRequest{
 		Query:    query,
 		Filters:  toProductFilters(productFilters),
 		Args:     args(after, before, first, last, reverse),
 		Currency: cur,
+		Pricer:   pr,
 	}
 	if prefix != nil {
 		req.Prefix = string(*prefix)

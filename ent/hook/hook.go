@@ -380,6 +380,18 @@ func (f MarketFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MarketMutation", m)
 }
 
+// The MarketPriceFunc type is an adapter to allow the use of ordinary
+// function as MarketPrice mutator.
+type MarketPriceFunc func(context.Context, *ent.MarketPriceMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MarketPriceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MarketPriceMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MarketPriceMutation", m)
+}
+
 // The MenuFunc type is an adapter to allow the use of ordinary
 // function as Menu mutator.
 type MenuFunc func(context.Context, *ent.MenuMutation) (ent.Value, error)

@@ -38,6 +38,7 @@ import (
 	"storefront/ent/loginattempt"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/market"
+	"storefront/ent/marketprice"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -959,6 +960,33 @@ func (f TraverseMarket) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.MarketQuery", q)
 }
 
+// The MarketPriceFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MarketPriceFunc func(context.Context, *ent.MarketPriceQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MarketPriceFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MarketPriceQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MarketPriceQuery", q)
+}
+
+// The TraverseMarketPrice type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMarketPrice func(context.Context, *ent.MarketPriceQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMarketPrice) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMarketPrice) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MarketPriceQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MarketPriceQuery", q)
+}
+
 // The MenuFunc type is an adapter to allow the use of ordinary function as a Querier.
 type MenuFunc func(context.Context, *ent.MenuQuery) (ent.Value, error)
 
@@ -1645,6 +1673,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.MailingAddressQuery, predicate.MailingAddress, mailingaddress.OrderOption]{typ: ent.TypeMailingAddress, tq: q}, nil
 	case *ent.MarketQuery:
 		return &query[*ent.MarketQuery, predicate.Market, market.OrderOption]{typ: ent.TypeMarket, tq: q}, nil
+	case *ent.MarketPriceQuery:
+		return &query[*ent.MarketPriceQuery, predicate.MarketPrice, marketprice.OrderOption]{typ: ent.TypeMarketPrice, tq: q}, nil
 	case *ent.MenuQuery:
 		return &query[*ent.MenuQuery, predicate.Menu, menu.OrderOption]{typ: ent.TypeMenu, tq: q}, nil
 	case *ent.MenuItemQuery:

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 const (
@@ -32,8 +33,17 @@ const (
 	FieldPriceRounding = "price_rounding"
 	// FieldEnabled holds the string denoting the enabled field in the database.
 	FieldEnabled = "enabled"
+	// EdgeFixedPrices holds the string denoting the fixed_prices edge name in mutations.
+	EdgeFixedPrices = "fixed_prices"
 	// Table holds the table name of the market in the database.
 	Table = "markets"
+	// FixedPricesTable is the table that holds the fixed_prices relation/edge.
+	FixedPricesTable = "market_prices"
+	// FixedPricesInverseTable is the table name for the MarketPrice entity.
+	// It exists in this package in order to avoid circular dependency with the "marketprice" package.
+	FixedPricesInverseTable = "market_prices"
+	// FixedPricesColumn is the table column denoting the fixed_prices relation/edge.
+	FixedPricesColumn = "market_id"
 )
 
 // Columns holds all SQL columns for market fields.
@@ -146,6 +156,27 @@ func ByPriceRounding(opts ...sql.OrderTermOption) OrderOption {
 // ByEnabled orders the results by the enabled field.
 func ByEnabled(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEnabled, opts...).ToFunc()
+}
+
+// ByFixedPricesCount orders the results by fixed_prices count.
+func ByFixedPricesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFixedPricesStep(), opts...)
+	}
+}
+
+// ByFixedPrices orders the results by fixed_prices terms.
+func ByFixedPrices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFixedPricesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+func newFixedPricesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FixedPricesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, FixedPricesTable, FixedPricesColumn),
+	)
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

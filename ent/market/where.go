@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 // ID filters vertices based on their ID field.
@@ -387,6 +388,29 @@ func EnabledEQ(v bool) predicate.Market {
 // EnabledNEQ applies the NEQ predicate on the "enabled" field.
 func EnabledNEQ(v bool) predicate.Market {
 	return predicate.Market(sql.FieldNEQ(FieldEnabled, v))
+}
+
+// HasFixedPrices applies the HasEdge predicate on the "fixed_prices" edge.
+func HasFixedPrices() predicate.Market {
+	return predicate.Market(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, FixedPricesTable, FixedPricesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFixedPricesWith applies the HasEdge predicate on the "fixed_prices" edge with a given conditions (other predicates).
+func HasFixedPricesWith(preds ...predicate.MarketPrice) predicate.Market {
+	return predicate.Market(func(s *sql.Selector) {
+		step := newFixedPricesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
 }
 
 // And groups predicates with the AND operator between them.

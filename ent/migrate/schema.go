@@ -872,6 +872,54 @@ var (
 		Columns:    MarketsColumns,
 		PrimaryKey: []*schema.Column{MarketsColumns[0]},
 	}
+	// MarketPricesColumns holds the columns for the "market_prices" table.
+	MarketPricesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "product_id", Type: field.TypeInt},
+		{Name: "price", Type: field.TypeInt64},
+		{Name: "compare_at_price", Type: field.TypeInt64, Nullable: true},
+		{Name: "market_id", Type: field.TypeInt},
+		{Name: "variant_id", Type: field.TypeInt},
+	}
+	// MarketPricesTable holds the schema information for the "market_prices" table.
+	MarketPricesTable = &schema.Table{
+		Name:       "market_prices",
+		Columns:    MarketPricesColumns,
+		PrimaryKey: []*schema.Column{MarketPricesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "market_prices_markets_fixed_prices",
+				Columns:    []*schema.Column{MarketPricesColumns[6]},
+				RefColumns: []*schema.Column{MarketsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "market_prices_product_variants_market_prices",
+				Columns:    []*schema.Column{MarketPricesColumns[7]},
+				RefColumns: []*schema.Column{ProductVariantsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "marketprice_market_id_variant_id",
+				Unique:  true,
+				Columns: []*schema.Column{MarketPricesColumns[6], MarketPricesColumns[7]},
+			},
+			{
+				Name:    "marketprice_market_id_product_id",
+				Unique:  false,
+				Columns: []*schema.Column{MarketPricesColumns[6], MarketPricesColumns[3]},
+			},
+			{
+				Name:    "marketprice_variant_id",
+				Unique:  false,
+				Columns: []*schema.Column{MarketPricesColumns[7]},
+			},
+		},
+	}
 	// MenusColumns holds the columns for the "menus" table.
 	MenusColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1722,6 +1770,7 @@ var (
 		LoginAttemptsTable,
 		MailingAddressesTable,
 		MarketsTable,
+		MarketPricesTable,
 		MenusTable,
 		MenuItemsTable,
 		OrdersTable,
@@ -1780,6 +1829,8 @@ func init() {
 	FulfillmentsTable.ForeignKeys[0].RefTable = OrdersTable
 	GiftCardTransactionsTable.ForeignKeys[0].RefTable = GiftCardsTable
 	MailingAddressesTable.ForeignKeys[0].RefTable = CustomersTable
+	MarketPricesTable.ForeignKeys[0].RefTable = MarketsTable
+	MarketPricesTable.ForeignKeys[1].RefTable = ProductVariantsTable
 	MenuItemsTable.ForeignKeys[0].RefTable = MenusTable
 	MenuItemsTable.ForeignKeys[1].RefTable = MenuItemsTable
 	OrderEventsTable.ForeignKeys[0].RefTable = OrdersTable

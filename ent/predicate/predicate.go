@@ -99,6 +99,9 @@ type MailingAddress func(*sql.Selector)
 // Market is the predicate function for market builders.
 type Market func(*sql.Selector)
 
+// MarketPrice is the predicate function for marketprice builders.
+type MarketPrice func(*sql.Selector)
+
 // Menu is the predicate function for menu builders.
 type Menu func(*sql.Selector)
 

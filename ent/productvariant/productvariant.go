@@ -51,6 +51,8 @@ const (
 	EdgeProduct = "product"
 	// EdgeImage holds the string denoting the image edge name in mutations.
 	EdgeImage = "image"
+	// EdgeMarketPrices holds the string denoting the market_prices edge name in mutations.
+	EdgeMarketPrices = "market_prices"
 	// Table holds the table name of the productvariant in the database.
 	Table = "product_variants"
 	// ProductTable is the table that holds the product relation/edge.
@@ -67,6 +69,13 @@ const (
 	ImageInverseTable = "product_images"
 	// ImageColumn is the table column denoting the image relation/edge.
 	ImageColumn = "image_id"
+	// MarketPricesTable is the table that holds the market_prices relation/edge.
+	MarketPricesTable = "market_prices"
+	// MarketPricesInverseTable is the table name for the MarketPrice entity.
+	// It exists in this package in order to avoid circular dependency with the "marketprice" package.
+	MarketPricesInverseTable = "market_prices"
+	// MarketPricesColumn is the table column denoting the market_prices relation/edge.
+	MarketPricesColumn = "variant_id"
 )
 
 // Columns holds all SQL columns for productvariant fields.
@@ -249,6 +258,20 @@ func ByImageField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newImageStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByMarketPricesCount orders the results by market_prices count.
+func ByMarketPricesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMarketPricesStep(), opts...)
+	}
+}
+
+// ByMarketPrices orders the results by market_prices terms.
+func ByMarketPrices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMarketPricesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newProductStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -261,6 +284,13 @@ func newImageStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ImageInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, ImageTable, ImageColumn),
+	)
+}
+func newMarketPricesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MarketPricesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, MarketPricesTable, MarketPricesColumn),
 	)
 }
 

@@ -751,6 +751,29 @@ func HasImageWith(preds ...predicate.ProductImage) predicate.ProductVariant {
 	})
 }
 
+// HasMarketPrices applies the HasEdge predicate on the "market_prices" edge.
+func HasMarketPrices() predicate.ProductVariant {
+	return predicate.ProductVariant(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, MarketPricesTable, MarketPricesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasMarketPricesWith applies the HasEdge predicate on the "market_prices" edge with a given conditions (other predicates).
+func HasMarketPricesWith(preds ...predicate.MarketPrice) predicate.ProductVariant {
+	return predicate.ProductVariant(func(s *sql.Selector) {
+		step := newMarketPricesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.ProductVariant) predicate.ProductVariant {
 	return predicate.ProductVariant(sql.AndPredicates(predicates...))

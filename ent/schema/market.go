@@ -3,7 +3,9 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 )
 
@@ -30,6 +32,15 @@ func (Market) Fields() []ent.Field {
 		field.Enum("price_rounding").Values("NONE", "WHOLE", "NINETY_NINE").Default("NONE").
 			Comment("How converted product prices are rounded up: NONE (to the minor unit), WHOLE (to a whole unit) or NINETY_NINE (to the next .99)."),
 		field.Bool("enabled").Default(true).Comment("A disabled market's countries are priced in the shop currency."),
+	}
+}
+
+// Edges of the Market.
+func (Market) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("fixed_prices", MarketPrice.Type).
+			Annotations(entsql.OnDelete(entsql.Cascade), entgql.RelayConnection()).
+			Comment("Variants' fixed prices in the market currency (marketFixedPricesAdd)."),
 	}
 }
 

@@ -8,6 +8,7 @@ package admin
 import (
 	"context"
 	"storefront/graph/admin/model"
+	"storefront/internal/market"
 )
 
 func (r *mutationResolver) MarketCreate(ctx context.Context, input model.MarketInput) (*model.MarketPayload, error) {
@@ -23,4 +24,18 @@ func (r *mutationResolver) MarketUpdate(ctx context.Context, id string, input mo
 func (r *mutationResolver) MarketDelete(ctx context.Context, id string) (*model.DeletePayload, error) {
 	deleted, uerrs, err := r.Markets.Delete(ctx, id)
 	return &model.DeletePayload{DeletedID: nonEmpty(deleted), UserErrors: userErrors(uerrs)}, err
+}
+
+func (r *mutationResolver) MarketFixedPricesAdd(ctx context.Context, marketID string, prices []*model.MarketFixedPriceInput) (*model.MarketFixedPricesAddPayload, error) {
+	in := make([]market.FixedPriceInput, len(prices))
+	for i, p := range prices {
+		in[i] = market.FixedPriceInput{VariantID: p.VariantID, Price: p.Price, CompareAtPrice: p.CompareAtPrice}
+	}
+	ps, uerrs, err := r.Markets.AddFixedPrices(ctx, marketID, in)
+	return &model.MarketFixedPricesAddPayload{Prices: ps, UserErrors: userErrors(uerrs)}, err
+}
+
+func (r *mutationResolver) MarketFixedPricesDelete(ctx context.Context, marketID string, variantIds []string) (*model.MarketFixedPricesDeletePayload, error) {
+	ids, uerrs, err := r.Markets.DeleteFixedPrices(ctx, marketID, variantIds)
+	return &model.MarketFixedPricesDeletePayload{DeletedFixedPriceVariantIds: ids, UserErrors: userErrors(uerrs)}, err
 }

@@ -29,6 +29,7 @@ import (
 	"storefront/ent/inventoryadjustment"
 	"storefront/ent/mailingaddress"
 	"storefront/ent/market"
+	"storefront/ent/marketprice"
 	"storefront/ent/menu"
 	"storefront/ent/menuitem"
 	"storefront/ent/order"
@@ -86,6 +87,7 @@ var nodeTables = map[string]string{
 	"Shop":                shop.Table,
 	"TaxRate":             taxrate.Table,
 	"Market":              market.Table,
+	"MarketPrice":         marketprice.Table,
 	"Translation":         translation.Table,
 	"Blog":                blog.Table,
 	"Article":             article.Table,

@@ -42,6 +42,7 @@ var typeScopes = map[string]string{
 	"GiftCard":            "discounts:read",
 	"GiftCardTransaction": "discounts:read",
 	"Market":              "settings:read",
+	"MarketPrice":         "catalog:read",
 	"Translation":         "catalog:read",
 	"Customer":            "customers:read",
 	"MailingAddress":      "customers:read",
@@ -163,6 +164,9 @@ var mutationScopes = map[string]string{
 	"marketCreate":       "settings:write",
 	"marketUpdate":       "settings:write",
 	"marketDelete":       "settings:write",
+
+	"marketFixedPricesAdd":    "catalog:write",
+	"marketFixedPricesDelete": "catalog:write",
 
 	"translationsRegister": "catalog:write",
 	"translationsRemove":   "catalog:write",

@@ -1410,12 +1410,14 @@ type ProductConnectionResolver interface {
 	Filters(ctx context.Context, obj *model.ProductConnection) ([]*model.Filter, error)
 }
 type ProductOptionResolver interface {
+	Name(ctx context.Context, obj *ent.ProductOption) (string, error)
 	OptionValues(ctx context.Context, obj *ent.ProductOption) ([]*ent.ProductOptionValue, error)
 	Values(ctx context.Context, obj *ent.ProductOption) ([]string, error)
 }
 type ProductOptionValueResolver interface {
 	FirstSelectableVariant(ctx context.Context, obj *ent.ProductOptionValue) (*ent.ProductVariant, error)
 
+	Name(ctx context.Context, obj *ent.ProductOptionValue) (string, error)
 	Swatch(ctx context.Context, obj *ent.ProductOptionValue) (*model.ProductOptionValueSwatch, error)
 }
 type ProductVariantResolver interface {
@@ -1430,6 +1432,9 @@ type ProductVariantResolver interface {
 	PriceV2(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
 	Product(ctx context.Context, obj *ent.ProductVariant) (*ent.Product, error)
 
+	SelectedOptions(ctx context.Context, obj *ent.ProductVariant) ([]*schema.SelectedOption, error)
+
+	Title(ctx context.Context, obj *ent.ProductVariant) (string, error)
 	UnitPrice(ctx context.Context, obj *ent.ProductVariant) (*model.MoneyV2, error)
 
 	WeightUnit(ctx context.Context, obj *ent.ProductVariant) (model.WeightUnit, error)
@@ -28885,7 +28890,7 @@ func (ec *executionContext) _ProductOption_name(ctx context.Context, field graph
 			return ec.fieldContext_ProductOption_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return ec.Resolvers.ProductOption().Name(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -28896,7 +28901,7 @@ func (ec *executionContext) _ProductOption_name(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ProductOption_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductOption", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ProductOption", field, true, true, "String")
 }
 
 func (ec *executionContext) _ProductOption_optionValues(ctx context.Context, field graphql.CollectedField, obj *ent.ProductOption) (ret graphql.Marshaler) {
@@ -29018,7 +29023,7 @@ func (ec *executionContext) _ProductOptionValue_name(ctx context.Context, field 
 			return ec.fieldContext_ProductOptionValue_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return ec.Resolvers.ProductOptionValue().Name(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -29029,7 +29034,7 @@ func (ec *executionContext) _ProductOptionValue_name(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ProductOptionValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductOptionValue", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ProductOptionValue", field, true, true, "String")
 }
 
 func (ec *executionContext) _ProductOptionValue_swatch(ctx context.Context, field graphql.CollectedField, obj *ent.ProductOptionValue) (ret graphql.Marshaler) {
@@ -29522,11 +29527,11 @@ func (ec *executionContext) _ProductVariant_selectedOptions(ctx context.Context,
 			return ec.fieldContext_ProductVariant_selectedOptions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SelectedOptions, nil
+			return ec.Resolvers.ProductVariant().SelectedOptions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []schema.SelectedOption) graphql.Marshaler {
-			return ec.marshalNSelectedOption2ᚕstorefrontᚋentᚋschemaᚐSelectedOptionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*schema.SelectedOption) graphql.Marshaler {
+			return ec.marshalNSelectedOption2ᚕᚖstorefrontᚋentᚋschemaᚐSelectedOptionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -29536,8 +29541,8 @@ func (ec *executionContext) fieldContext_ProductVariant_selectedOptions(_ contex
 	fc = &graphql.FieldContext{
 		Object:     "ProductVariant",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SelectedOption(ctx, field)
 		},
@@ -29577,7 +29582,7 @@ func (ec *executionContext) _ProductVariant_title(ctx context.Context, field gra
 			return ec.fieldContext_ProductVariant_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
+			return ec.Resolvers.ProductVariant().Title(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -29588,7 +29593,7 @@ func (ec *executionContext) _ProductVariant_title(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ProductVariant_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductVariant", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ProductVariant", field, true, true, "String")
 }
 
 func (ec *executionContext) _ProductVariant_unitPrice(ctx context.Context, field graphql.CollectedField, obj *ent.ProductVariant) (ret graphql.Marshaler) {
@@ -42280,10 +42285,11 @@ func (ec *executionContext) _ProductOption(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.Values[i] = ec._ProductOption_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductOption_name(ctx, field, obj)
+				})
 		case "optionValues":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -42336,10 +42342,11 @@ func (ec *executionContext) _ProductOptionValue(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.Values[i] = ec._ProductOptionValue_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductOptionValue_name(ctx, field, obj)
+				})
 		case "swatch":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -42519,20 +42526,22 @@ func (ec *executionContext) _ProductVariant(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "selectedOptions":
-			out.Values[i] = ec._ProductVariant_selectedOptions(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductVariant_selectedOptions(ctx, field, obj)
+				})
 		case "sku":
 			out.Values[i] = ec._ProductVariant_sku(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
-			out.Values[i] = ec._ProductVariant_title(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductVariant_title(ctx, field, obj)
+				})
 		case "unitPrice":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -46244,15 +46253,11 @@ func (ec *executionContext) marshalNSearchType2storefrontᚋgraphᚋmodelᚐSear
 	return v
 }
 
-func (ec *executionContext) marshalNSelectedOption2storefrontᚋentᚋschemaᚐSelectedOption(ctx context.Context, sel ast.SelectionSet, v schema.SelectedOption) graphql.Marshaler {
-	return ec._SelectedOption(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNSelectedOption2ᚕstorefrontᚋentᚋschemaᚐSelectedOptionᚄ(ctx context.Context, sel ast.SelectionSet, v []schema.SelectedOption) graphql.Marshaler {
+func (ec *executionContext) marshalNSelectedOption2ᚕᚖstorefrontᚋentᚋschemaᚐSelectedOptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*schema.SelectedOption) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSelectedOption2storefrontᚋentᚋschemaᚐSelectedOption(ctx, sel, v[i])
+		return ec.marshalNSelectedOption2ᚖstorefrontᚋentᚋschemaᚐSelectedOption(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -46262,6 +46267,14 @@ func (ec *executionContext) marshalNSelectedOption2ᚕstorefrontᚋentᚋschema�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSelectedOption2ᚖstorefrontᚋentᚋschemaᚐSelectedOption(ctx context.Context, sel ast.SelectionSet, v *schema.SelectedOption) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SelectedOption!")
+		return graphql.Null
+	}
+	return ec._SelectedOption(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSelectedOptionInput2ᚕᚖstorefrontᚋgraphᚋmodelᚐSelectedOptionInputᚄ(ctx context.Context, v any) ([]*model.SelectedOptionInput, error) {

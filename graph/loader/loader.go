@@ -17,6 +17,7 @@ import (
 	"storefront/ent"
 	"storefront/ent/shoppolicy"
 	"storefront/internal/catalog"
+	"storefront/internal/gid"
 	"storefront/internal/market"
 	"storefront/internal/order"
 	"storefront/internal/translation"
@@ -40,6 +41,8 @@ type Loaders struct {
 	Node          *dataloadgen.Loader[catalog.NodeRef, ent.Noder]
 	Shop          func() (*ent.Shop, error)
 	Markets       func() (market.Set, error)
+	// FixedPrices are the fixed prices of a product's variants in a market.
+	FixedPrices *dataloadgen.Loader[FixedKey, market.FixedPrices]
 	// Languages are the languages the shop has translations in.
 	Languages func() ([]string, error)
 	// Translations are resources' translated fields by key, in one language.
@@ -71,6 +74,7 @@ func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Load
 		MenuItems:     dataloadgen.NewMappedLoader(svc.MenuItemsByMenu, opts...),
 		Node:          dataloadgen.NewMappedLoader(svc.Nodes, opts...),
 		Translations:  dataloadgen.NewMappedLoader(svc.Translations, opts...),
+		FixedPrices:   dataloadgen.NewMappedLoader(fixedPrices(svc), opts...),
 		Shop: sync.OnceValues(func() (*ent.Shop, error) {
 			return svc.Shop(ctx)
 		}),
@@ -96,9 +100,41 @@ func New(ctx context.Context, svc *catalog.Service, orders *order.Service) *Load
 	return l
 }
 
+// FixedKey names the fixed prices of one product's variants in one market.
+type FixedKey struct{ Market, Product int }
+
+// fixedPrices is the fetch function of the FixedPrices loader: one statement per market
+// (a request prices in one).
+func fixedPrices(svc *catalog.Service) func(context.Context, []FixedKey) (map[FixedKey]market.FixedPrices, error) {
+	return func(ctx context.Context, ks []FixedKey) (map[FixedKey]market.FixedPrices, error) {
+		byMarket := map[int][]int{}
+		for _, k := range ks {
+			byMarket[k.Market] = append(byMarket[k.Market], k.Product)
+		}
+		out := make(map[FixedKey]market.FixedPrices, len(ks))
+		for m, ids := range byMarket {
+			fs, err := svc.FixedPrices(ctx, m, ids)
+			if err != nil {
+				return nil, err
+			}
+			for id, f := range fs {
+				out[FixedKey{m, id}] = f
+			}
+		}
+		return out, nil
+	}
+}
+
 // Prefetch lists the nested data a list of products will need.
 type Prefetch struct {
 	Variants, VariantImages, Images, Options, Collections bool
+	// Prices: the products' prices are shown; in a market (Market, its ID), their fixed
+	// prices there are read too, with the variants of products that have some.
+	Prices bool
+	Market int
+	// Language, when set, is the language texts are translated into: the products' and
+	// their options' (with Options) translations are read with them.
+	Language string
 }
 
 // Merge returns the union of two prefetch lists.
@@ -109,6 +145,9 @@ func (p Prefetch) Merge(q Prefetch) Prefetch {
 		Images:        p.Images || q.Images,
 		Options:       p.Options || q.Options,
 		Collections:   p.Collections || q.Collections,
+		Prices:        p.Prices || q.Prices,
+		Market:        max(p.Market, q.Market),
+		Language:      max(p.Language, q.Language),
 	}
 }
 
@@ -133,6 +172,30 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 			l.Variants.Prime(id, vs)
 		}
 	}
+	if p.Prices && p.Market != 0 {
+		byProduct, err := l.svc.FixedPrices(ctx, p.Market, ids)
+		if err != nil {
+			return err
+		}
+		var withFixed []int
+		for id, fs := range byProduct {
+			l.FixedPrices.Prime(FixedKey{p.Market, id}, fs)
+			if len(fs) > 0 {
+				withFixed = append(withFixed, id)
+			}
+		}
+		// A product's price range in the market comes from its variants once some have
+		// fixed prices: read those products' variants if they were not read above.
+		if !p.Variants && len(withFixed) > 0 {
+			byProduct, err := l.svc.VariantsByProduct(ctx, withFixed)
+			if err != nil {
+				return err
+			}
+			for id, vs := range byProduct {
+				l.Variants.Prime(id, vs)
+			}
+		}
+	}
 	if p.Images || p.VariantImages {
 		byProduct, err := l.svc.ImagesByProduct(ctx, ids)
 		if err != nil {
@@ -145,6 +208,7 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 			}
 		}
 	}
+	var options map[int][]*ent.ProductOption
 	if p.Options {
 		byProduct, err := l.svc.OptionsByProduct(ctx, ids)
 		if err != nil {
@@ -152,6 +216,12 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 		}
 		for id, os := range byProduct {
 			l.Options.Prime(id, os)
+		}
+		options = byProduct
+	}
+	if p.Language != "" {
+		if err := l.prefetchTranslations(ctx, p.Language, ids, options); err != nil {
+			return err
 		}
 	}
 	if p.Collections {
@@ -162,6 +232,37 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 		for id, cs := range byProduct {
 			l.CollectionsOf.Prime(id, cs)
 		}
+	}
+	return nil
+}
+
+// prefetchTranslations reads, in one statement, the translations into lang of products
+// and of their options and option values, and primes the translation loader with them
+// (with none for a resource without any, so no field asks again).
+func (l *Loaders) prefetchTranslations(ctx context.Context, lang string, productIDs []int, options map[int][]*ent.ProductOption) error {
+	var ks []translation.Key
+	key := func(typ string, id int) {
+		ks = append(ks, translation.Key{Locale: lang, ResourceID: gid.Format(typ, id)})
+	}
+	for _, id := range productIDs {
+		key(gid.Product, id)
+		for _, o := range options[id] {
+			key(gid.ProductOption, o.ID)
+			for _, v := range o.Edges.Values {
+				key(gid.ProductOptionValue, v.ID)
+			}
+		}
+	}
+	found, err := l.svc.Translations(ctx, ks)
+	if err != nil {
+		return err
+	}
+	for _, k := range ks {
+		m := found[k]
+		if m == nil {
+			m = map[string]string{}
+		}
+		l.Translations.Prime(k, m)
 	}
 	return nil
 }

@@ -2,6 +2,9 @@ package cart
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -14,7 +17,69 @@ import (
 	entcart "storefront/ent/cart"
 	"storefront/ent/cartmetafield"
 	"storefront/ent/predicate"
+	"storefront/internal/gid"
 )
+
+// MetafieldGIDType is the type name of cart metafields in global IDs.
+const MetafieldGIDType = "Metafield"
+
+// metafieldTag is what makes a cart metafield's ID unguessable: an HMAC of its database ID
+// keyed by the hash of its cart's secret key, which only the database holds. Only someone
+// who was shown the ID (by reading the cart, which takes the cart's whole ID) has it.
+func metafieldTag(id int, cartKeyHash string) string {
+	mac := hmac.New(sha256.New, []byte(cartKeyHash))
+	mac.Write([]byte("cart-metafield:" + strconv.Itoa(id)))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:16])
+}
+
+// MetafieldID is the global ID of a cart metafield, gid://storefront/Metafield/<id>?key=<tag>;
+// m must carry its cart (Edges.Cart), as every metafield this package returns does.
+func MetafieldID(m *ent.CartMetafield) (string, error) {
+	if m.Edges.Cart == nil {
+		return "", fmt.Errorf("cart metafield %d read without its cart", m.ID)
+	}
+	return gid.Format(MetafieldGIDType, m.ID) + "?key=" + metafieldTag(m.ID, m.Edges.Cart.KeyHash), nil
+}
+
+// MetafieldsByID resolves cart metafield global IDs (one statement for all): an ID whose
+// key does not match its metafield's cart, like an unknown or malformed one, finds nothing.
+func (s *Service) MetafieldsByID(ctx context.Context, ids []string) (map[string]*ent.CartMetafield, error) {
+	type want struct{ id, tag string }
+	byNum := map[int][]want{}
+	for _, id := range ids {
+		n, ok := gid.ParseAs(id, MetafieldGIDType)
+		if !ok {
+			continue
+		}
+		_, query, _ := strings.Cut(id, "?")
+		for _, kv := range strings.Split(query, "&") {
+			if tag, ok := strings.CutPrefix(kv, "key="); ok && tag != "" {
+				byNum[n] = append(byNum[n], want{id, tag})
+			}
+		}
+	}
+	out := map[string]*ent.CartMetafield{}
+	if len(byNum) == 0 {
+		return out, nil
+	}
+	nums := make([]int, 0, len(byNum))
+	for n := range byNum {
+		nums = append(nums, n)
+	}
+	ms, err := s.db.CartMetafield.Query().Where(cartmetafield.IDIn(nums...)).WithCart().All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load cart metafields: %w", err)
+	}
+	for _, m := range ms {
+		good := metafieldTag(m.ID, m.Edges.Cart.KeyHash)
+		for _, w := range byNum[m.ID] {
+			if hmac.Equal([]byte(w.tag), []byte(good)) {
+				out[w.id] = m
+			}
+		}
+	}
+	return out, nil
+}
 
 // Metafield limits and user error codes (MetafieldsSetUserErrorCode, MetafieldDeleteErrorCode).
 const (
@@ -134,6 +199,7 @@ func (s *Service) SetMetafields(ctx context.Context, in []MetafieldInput) ([]*en
 			if err != nil {
 				return fmt.Errorf("set cart metafield: %w", err)
 			}
+			out[i].Edges.Cart = c
 			if err := tx.Cart.UpdateOne(c).SetUpdatedAt(s.now()).Exec(ctx); err != nil {
 				return fmt.Errorf("touch cart: %w", err)
 			}
@@ -149,12 +215,13 @@ func (s *Service) SetMetafields(ctx context.Context, in []MetafieldInput) ([]*en
 	return out, nil, nil
 }
 
-// DeleteMetafield deletes a metafield of a cart ("key" or "namespace.key") and returns its ID.
+// DeleteMetafield deletes a metafield of a cart ("key" or "namespace.key") and returns its
+// global ID (MetafieldID).
 //
 // User error codes: INVALID_OWNER (unknown cart), METAFIELD_DOES_NOT_EXIST.
-func (s *Service) DeleteMetafield(ctx context.Context, ownerID, key string) (int, []MetafieldError, error) {
+func (s *Service) DeleteMetafield(ctx context.Context, ownerID, key string) (string, []MetafieldError, error) {
 	var errs []MetafieldError
-	deleted := 0
+	deleted := ""
 	err := s.inTx(ctx, func(tx *ent.Tx) error {
 		c, err := s.lockedCart(ctx, tx, ownerID)
 		if err != nil {
@@ -176,24 +243,30 @@ func (s *Service) DeleteMetafield(ctx context.Context, ownerID, key string) (int
 		if err := tx.CartMetafield.DeleteOne(m).Exec(ctx); err != nil {
 			return fmt.Errorf("delete cart metafield: %w", err)
 		}
-		deleted = m.ID
+		m.Edges.Cart = c
+		if deleted, err = MetafieldID(m); err != nil {
+			return err
+		}
 		return tx.Cart.UpdateOne(c).SetUpdatedAt(s.now()).Exec(ctx)
 	})
 	if len(errs) > 0 {
-		return 0, errs, nil
+		return "", errs, nil
 	}
 	if err != nil {
-		return 0, nil, err
+		return "", nil, err
 	}
 	return deleted, nil, nil
 }
 
 // Metafields returns a cart's metafields by namespace and key.
-func (s *Service) Metafields(ctx context.Context, cartID int) ([]*ent.CartMetafield, error) {
-	ms, err := s.db.CartMetafield.Query().Where(cartmetafield.CartID(cartID)).
+func (s *Service) Metafields(ctx context.Context, c *ent.Cart) ([]*ent.CartMetafield, error) {
+	ms, err := s.db.CartMetafield.Query().Where(cartmetafield.CartID(c.ID)).
 		Order(ent.Asc(cartmetafield.FieldNamespace), ent.Asc(cartmetafield.FieldKey)).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load cart metafields: %w", err)
+	}
+	for _, m := range ms {
+		m.Edges.Cart = c
 	}
 	return ms, nil
 }

@@ -140,15 +140,21 @@ func (s *Service) view(ctx context.Context, c *ent.Cart, key string) (*Cart, err
 	}
 	pr := markets.For(country)
 	out := &Cart{Cart: c, Key: key, CheckoutURL: s.CheckoutURL(c.Token, key), Currency: pr.Currency, Pricer: pr}
+	variantIDs := make([]int, len(lines))
+	for i, l := range lines {
+		variantIDs[i] = l.VariantID
+	}
+	// The market's fixed prices win over converted ones (one statement, none outside markets).
+	fixed, err := market.FixedPricesOfVariants(ctx, s.db.Client, pr.MarketID, variantIDs)
+	if err != nil {
+		return nil, err
+	}
 	plines := make([]pricing.Line, len(lines))
 	productIDs := make([]int, 0, len(lines))
 	for i, l := range lines {
 		v := l.Edges.Variant
-		line := &Line{CartLine: l, Variant: v, Currency: pr.Currency, UnitPrice: pr.Price(v.Price)}
-		if v.CompareAtPrice != nil {
-			p := pr.Price(*v.CompareAtPrice)
-			line.CompareAtPrice = &p
-		}
+		line := &Line{CartLine: l, Variant: v, Currency: pr.Currency, UnitPrice: pr.VariantPrice(v, fixed)}
+		line.CompareAtPrice = pr.VariantCompareAtPrice(v, fixed)
 		out.Lines = append(out.Lines, line)
 		plines[i] = pricing.Line{ID: l.ID, ProductID: v.ProductID, Quantity: l.Quantity, UnitPrice: line.UnitPrice}
 		productIDs = append(productIDs, v.ProductID)

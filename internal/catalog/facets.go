@@ -11,7 +11,10 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
+	"storefront/ent/marketprice"
 	"storefront/ent/product"
+	"storefront/ent/productvariant"
+	"storefront/internal/market"
 	"storefront/internal/money"
 )
 
@@ -43,9 +46,9 @@ const maxFacetValues = 100
 // filters: each value's count applies every active filter except those of its own kind
 // (disjunctive faceting), so a shopper sees how many products each alternative would show.
 // All facets come from one statement.
-func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), filters []ProductFilter, currency string) ([]Facet, error) {
+func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), filters []ProductFilter, pr market.Pricer) ([]Facet, error) {
 	d := s.db.Dialect
-	gs, err := filterGroups(d, currency, filters)
+	gs, err := filterGroups(d, pr, filters)
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +103,22 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 			AppendSelectExprAs(entsql.Raw("''"), "v").AppendSelectExprAs(entsql.Raw("COUNT(*)"), "c").
 			AppendSelectExprAs(entsql.Raw("COALESCE(MAX(t.max_price), 0)"), "p"),
 	}
+	if pr.MarketID != 0 {
+		// In a market, the highest price shown is the higher of the highest shop price of
+		// variants without a fixed price there (converted in buildFacets) and the highest
+		// fixed price.
+		unfixed := fmt.Sprintf("COALESCE(MAX((SELECT MAX(pv.%s) FROM %s pv WHERE pv.%s = t.id AND NOT EXISTS (SELECT 1 FROM %s mp WHERE mp.%s = %d AND mp.%s = pv.id))), 0)",
+			productvariant.FieldPrice, productvariant.Table, productvariant.FieldProductID, marketprice.Table, marketprice.FieldMarketID, pr.MarketID, marketprice.FieldVariantID)
+		parts[1] = products("price").Select().
+			AppendSelectExprAs(entsql.Raw("'price'"), "f").AppendSelectExprAs(entsql.Raw("''"), "n").
+			AppendSelectExprAs(entsql.Raw("''"), "v").AppendSelectExprAs(entsql.Raw("COUNT(*)"), "c").
+			AppendSelectExprAs(entsql.Raw(unfixed), "p")
+		parts = append(parts, products("price").Select().
+			AppendSelectExprAs(entsql.Raw("'price_fixed'"), "f").AppendSelectExprAs(entsql.Raw("''"), "n").
+			AppendSelectExprAs(entsql.Raw("''"), "v").AppendSelectExprAs(entsql.Raw("COUNT(*)"), "c").
+			AppendSelectExprAs(entsql.Raw(fmt.Sprintf("COALESCE(MAX((SELECT MAX(mp.%s) FROM %s mp WHERE mp.%s = %d AND mp.%s = t.id)), 0)",
+				marketprice.FieldPrice, marketprice.Table, marketprice.FieldMarketID, pr.MarketID, marketprice.FieldProductID)), "p"))
+	}
 	for _, col := range []struct{ group, column string }{{"productType", "product_type"}, {"vendor", "vendor"}} {
 		sel := products(col.group)
 		sel.Select().
@@ -116,7 +135,8 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 	if d == dialect.Postgres {
 		tags.AppendFromExpr(entsql.Raw("LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(x.tags) = 'array' THEN x.tags ELSE '[]'::jsonb END) AS tg(value)"))
 	} else {
-		tags.AppendFromExpr(entsql.Raw("json_each(x.tags) AS tg"))
+		// Tags that are JSON null (not an array) have none, as on PostgreSQL.
+		tags.AppendFromExpr(entsql.Raw("json_each(CASE WHEN json_type(x.tags) = 'array' THEN x.tags ELSE '[]' END) AS tg"))
 	}
 	parts = append(parts, tags.
 		AppendSelectExprAs(entsql.Raw("'tag'"), "f").AppendSelectExprAs(entsql.Raw("''"), "n").
@@ -183,7 +203,7 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read facets: %w", err)
 	}
-	return buildFacets(rs, filters, currency), nil
+	return buildFacets(rs, filters, pr), nil
 }
 
 type rawFacet struct {
@@ -203,7 +223,14 @@ func slug(s string) string {
 // buildFacets orders the raw counts into the API's filters: availability, price, options
 // (in option order), product type, vendor, tags; active values are listed even when no
 // product has them any more.
-func buildFacets(rs []rawFacet, active []ProductFilter, currency string) []Facet {
+func buildFacets(rs []rawFacet, active []ProductFilter, pr market.Pricer) []Facet {
+	currency := pr.Currency
+	var maxFixed int64
+	for _, r := range rs {
+		if r.facet == "price_fixed" {
+			maxFixed = r.pos
+		}
+	}
 	avail := Facet{ID: "filter.v.availability", Label: "Availability", Type: "LIST"}
 	counts := map[string]int{}
 	var price *Facet
@@ -222,7 +249,10 @@ func buildFacets(rs []rawFacet, active []ProductFilter, currency string) []Facet
 			counts[r.value] = int(r.count)
 		case "price":
 			if r.count > 0 {
-				maxPrice, _ := strconv.ParseFloat(money.Format(r.pos, currency), 64)
+				// The highest price the market shows: the highest shop price converted, or
+				// in a market, that of the variants without a fixed price or the highest
+				// fixed price.
+				maxPrice, _ := strconv.ParseFloat(money.Format(max(pr.Price(r.pos), maxFixed), currency), 64)
 				price = &Facet{ID: "filter.v.price", Label: "Price", Type: "PRICE_RANGE", Values: []FacetValue{{
 					ID: "filter.v.price", Label: "Price", Count: int(r.count),
 					Input: inputJSON(map[string]any{"price": map[string]any{"min": 0, "max": maxPrice}}),
@@ -349,12 +379,12 @@ func capValues(f Facet) Facet {
 }
 
 // CollectionFacets computes the facets of a collection's visible products.
-func (s *Service) CollectionFacets(ctx context.Context, collectionID int, filters []ProductFilter, currency string) ([]Facet, error) {
+func (s *Service) CollectionFacets(ctx context.Context, collectionID int, filters []ProductFilter, pr market.Pricer) ([]Facet, error) {
 	inCollection := func(sel *entsql.Selector) {
 		id := sel.C("id")
 		sel.Where(entsql.P(func(b *entsql.Builder) {
 			b.WriteString(id + " IN (SELECT cp.product_id FROM collection_products cp WHERE cp.collection_id = ").Arg(collectionID).WriteByte(')')
 		}))
 	}
-	return s.Facets(ctx, []func(*entsql.Selector){inCollection}, filters, currency)
+	return s.Facets(ctx, []func(*entsql.Selector){inCollection}, filters, pr)
 }

@@ -9,7 +9,9 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
+	"storefront/ent/marketprice"
 	"storefront/ent/productvariant"
+	"storefront/internal/market"
 	"storefront/internal/money"
 	"storefront/internal/paging"
 )
@@ -36,10 +38,12 @@ const MaxFilters = 25
 
 // FilterPredicate turns ProductFilters into one predicate over products (alias "t"):
 // filters of different kinds must all hold; several filters of the same kind (two tags,
-// two values of one option) match either, as in Shopify's storefront filtering.
-// It also returns a canonical string of the filters, for batching equal requests.
-func FilterPredicate(dialectName, currency string, filters []ProductFilter) (func(*entsql.Selector), string, error) {
-	gs, err := filterGroups(dialectName, currency, filters)
+// two values of one option) match either, as in Shopify's storefront filtering. Price
+// bounds are in the currency of pr's market and match the prices that market shows (see
+// priceCond). It also returns a canonical string of the filters, for batching equal
+// requests.
+func FilterPredicate(dialectName string, pr market.Pricer, filters []ProductFilter) (func(*entsql.Selector), string, error) {
+	gs, err := filterGroups(dialectName, pr, filters)
 	if err != nil || len(gs) == 0 {
 		return nil, "", err
 	}
@@ -63,7 +67,8 @@ type filterGroup struct {
 type groupList []*filterGroup
 
 // filterGroups validates filters and groups them by kind, groups sorted by name.
-func filterGroups(dialectName, currency string, filters []ProductFilter) (groupList, error) {
+func filterGroups(dialectName string, pr market.Pricer, filters []ProductFilter) (groupList, error) {
+	currency := pr.Currency
 	if len(filters) > MaxFilters {
 		return nil, &paging.InputError{Argument: "filters", Message: fmt.Sprintf("at most %d filters can be applied at once", MaxFilters)}
 	}
@@ -109,13 +114,8 @@ func filterGroups(dialectName, currency string, filters []ProductFilter) (groupL
 					return nil, &paging.InputError{Argument: fmt.Sprintf("filters[%d].price.max", i), Message: "price.max must be a non-negative amount"}
 				}
 			}
-			cond := func(b *entsql.Builder) {
-				b.WriteString(" AND v." + productvariant.FieldPrice + " >= ").Arg(lo)
-				if hi >= 0 {
-					b.WriteString(" AND v." + productvariant.FieldPrice + " <= ").Arg(hi)
-				}
-			}
-			add("price", func(s *entsql.Selector) *entsql.Predicate { return variantExists(dialectName, s, cond) }, fmt.Sprint(lo, "-", hi))
+			cond := priceCond(pr, lo, hi)
+			add("price", func(s *entsql.Selector) *entsql.Predicate { return variantExists(dialectName, s, cond) }, fmt.Sprint(pr.MarketID, ":", lo, "-", hi))
 			byName["price"].variantConds = append(byName["price"].variantConds, cond)
 		}
 		if f.ProductType != nil {
@@ -149,6 +149,42 @@ func filterGroups(dialectName, currency string, filters []ProductFilter) (groupL
 	}
 	sort.Slice(gs, func(i, j int) bool { return gs[i].name < gs[j].name })
 	return gs, nil
+}
+
+// priceCond is the condition on one variant (alias "v") of a price filter from lo to hi
+// (hi < 0: no upper bound), amounts of pr's market currency. A variant matches when the
+// price the market shows for it is within the bounds: its fixed price in the market when it
+// has one, else its shop price converted and rounded up by the market's rule, which is
+// within them exactly when the shop price is within ShopBounds — so the test is on the
+// stored shop price, with no conversion in SQL.
+func priceCond(pr market.Pricer, lo, hi int64) func(b *entsql.Builder) {
+	shopLo, shopHi, empty := pr.ShopBounds(lo, hi)
+	shopRange := func(b *entsql.Builder) {
+		if empty {
+			b.WriteString("1 = 0")
+			return
+		}
+		b.WriteString("v." + productvariant.FieldPrice + " >= ").Arg(shopLo)
+		if shopHi >= 0 {
+			b.WriteString(" AND v." + productvariant.FieldPrice + " <= ").Arg(shopHi)
+		}
+	}
+	if pr.MarketID == 0 {
+		return func(b *entsql.Builder) {
+			b.WriteString(" AND ")
+			shopRange(b)
+		}
+	}
+	fixed := fmt.Sprintf("SELECT 1 FROM %s mp WHERE mp.%s = %d AND mp.%s = v.id", marketprice.Table, marketprice.FieldMarketID, pr.MarketID, marketprice.FieldVariantID)
+	return func(b *entsql.Builder) {
+		b.WriteString(" AND ((")
+		shopRange(b)
+		b.WriteString(" AND NOT EXISTS (" + fixed + ")) OR EXISTS (" + fixed + " AND mp." + marketprice.FieldPrice + " >= ").Arg(lo)
+		if hi >= 0 {
+			b.WriteString(" AND mp." + marketprice.FieldPrice + " <= ").Arg(hi)
+		}
+		b.WriteString("))")
+	}
 }
 
 func optionGroup(name string) string { return "option:" + strings.ToLower(name) }

@@ -13,6 +13,7 @@ import (
 	"storefront/ent/article"
 	"storefront/ent/page"
 	"storefront/ent/product"
+	"storefront/internal/market"
 	"storefront/internal/paging"
 	"storefront/internal/searchindex"
 )
@@ -30,9 +31,12 @@ type SearchRequest struct {
 	Unavailable string
 	// Prefix LAST matches the last word of the query as a word prefix; NONE (the default)
 	// matches whole words.
-	Prefix   string
-	Args     Args
+	Prefix string
+	Args   Args
+	// Currency is the shop currency, of prices in the query text (variants.price:<20).
 	Currency string
+	// Pricer is the buyer's market, whose currency price filters and the price facet use.
+	Pricer market.Pricer
 }
 
 // SearchItem is one search result: a product, a page or an article.
@@ -107,6 +111,9 @@ const rankAlias = "m"
 // ranked by relevance (title matches first) or price, filtered by product filters. The
 // first page of every search is recorded for the search reports.
 func (s *Service) Search(ctx context.Context, req SearchRequest) (*SearchResult, error) {
+	if req.Pricer.Currency == "" {
+		req.Pricer = market.ShopPricer(req.Currency)
+	}
 	plan, err := s.planSearch(ctx, req)
 	if err != nil {
 		return nil, err
@@ -311,7 +318,7 @@ func (r *SearchResult) Facets(ctx context.Context) ([]Facet, error) {
 	if r.plan.products == nil {
 		return []Facet{}, nil
 	}
-	return r.plan.svc.Facets(ctx, r.plan.productBase, r.plan.req.Filters, r.plan.req.Currency)
+	return r.plan.svc.Facets(ctx, r.plan.productBase, r.plan.req.Filters, r.plan.req.Pricer)
 }
 
 func (s *Service) planSearch(ctx context.Context, req SearchRequest) (*searchPlan, error) {
@@ -340,7 +347,7 @@ func (s *Service) planSearch(ctx context.Context, req SearchRequest) (*searchPla
 		})
 	}
 	if wants("PRODUCT") {
-		filter, _, err := FilterPredicate(s.db.Dialect, req.Currency, req.Filters)
+		filter, _, err := FilterPredicate(s.db.Dialect, req.Pricer, req.Filters)
 		if err != nil {
 			return nil, err
 		}

@@ -133,6 +133,12 @@ func (s *Service) Markets(ctx context.Context, shop *ent.Shop) (market.Set, erro
 	return market.Load(ctx, s.db.Client, shop)
 }
 
+// FixedPrices returns a market's fixed prices of the variants of products, by product ID
+// (one statement).
+func (s *Service) FixedPrices(ctx context.Context, marketID int, productIDs []int) (map[int]market.FixedPrices, error) {
+	return market.FixedPricesOfProducts(ctx, s.db.Client, marketID, productIDs)
+}
+
 // Translations returns the translations of resources in languages (one statement for all
 // keys): the fetch function of the request's translation loader.
 func (s *Service) Translations(ctx context.Context, ks []translation.Key) (map[translation.Key]map[string]string, error) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"storefront/ent"
+	"storefront/ent/productvariant"
 	"storefront/ent/schema"
 	"storefront/internal/gid"
 	"storefront/internal/giftcard"
@@ -133,15 +134,31 @@ func load(ctx context.Context, c *ent.Client, baseURL string) error {
 		}
 	}
 	// Markets: the US in the shop currency; Canada and the UK in their own, converted at
-	// fixed rates and rounded to .99 and to whole pounds.
-	if err := c.Market.CreateBulk(
+	// fixed rates and rounded to .99 and to whole pounds; in Canada the down puffer has a
+	// fixed price of 279.00 CAD (compare at 329.00) instead of the converted 295.99.
+	ms, err := c.Market.CreateBulk(
 		c.Market.Create().SetName("United States").SetCurrencyCode("USD").SetCountries([]string{"US"}),
 		c.Market.Create().SetName("Canada").SetCurrencyCode("CAD").SetCountries([]string{"CA"}).
 			SetExchangeRate("1.35").SetPriceRounding("NINETY_NINE"),
 		c.Market.Create().SetName("United Kingdom").SetCurrencyCode("GBP").SetCountries([]string{"GB"}).
 			SetExchangeRate("0.79").SetPriceRounding("WHOLE"),
-	).Exec(ctx); err != nil {
+	).Save(ctx)
+	if err != nil {
 		return fmt.Errorf("markets: %w", err)
+	}
+	if puffer := byHandle["down-puffer"]; puffer != nil {
+		vs, err := c.ProductVariant.Query().Where(productvariant.ProductID(puffer.ID)).All(ctx)
+		if err != nil {
+			return fmt.Errorf("down-puffer variants: %w", err)
+		}
+		fixed := make([]*ent.MarketPriceCreate, len(vs))
+		for i, v := range vs {
+			fixed[i] = c.MarketPrice.Create().SetMarketID(ms[1].ID).SetVariantID(v.ID).SetProductID(puffer.ID).
+				SetPrice(27900).SetCompareAtPrice(32900)
+		}
+		if err := c.MarketPrice.CreateBulk(fixed...).Exec(ctx); err != nil {
+			return fmt.Errorf("fixed prices: %w", err)
+		}
 	}
 	if err := createShopContent(ctx, c, baseURL); err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"storefront/ent/collection"
 	"storefront/ent/discountcode"
+	"storefront/ent/marketprice"
 	"storefront/ent/menu"
 	"storefront/ent/product"
 	"storefront/ent/productvariant"
@@ -53,6 +54,10 @@ func TestDemoCatalog(t *testing.T) {
 		}
 		if p.MinPrice != 21900 || p.MaxCompareAtPrice != 25900 {
 			t.Errorf("down-puffer price columns = %d / %d, want 21900 / 25900", p.MinPrice, p.MaxCompareAtPrice)
+		}
+		// Its variants have fixed prices in Canada.
+		if n := db.MarketPrice.Query().Where(marketprice.ProductID(p.ID), marketprice.Price(27900)).CountX(ctx); n == 0 || n != db.ProductVariant.Query().Where(productvariant.ProductID(p.ID)).CountX(ctx) {
+			t.Errorf("down-puffer has %d fixed prices in Canada, want one per variant", n)
 		}
 		for _, code := range []string{"WELCOME10", "SAVE5", "TEES20", "HEADPHONES15", "FIRSTORDER"} {
 			if !db.DiscountCode.Query().Where(discountcode.CodeKey(code), discountcode.Enabled(true)).ExistX(ctx) {

@@ -210,3 +210,33 @@ func abs(n int) int {
 	}
 	return n
 }
+
+// ShopBounds turns a price range of the market currency (lo, and hi when hi ≥ 0) into the
+// range of shop prices whose converted and rounded price (Price) falls in it: the smallest
+// shop amount priced at lo or more, and the largest priced at hi or less (-1 when hi < 0).
+// Price never decreases as the shop amount grows, so the shop range holds exactly the
+// prices the market shows within the bounds. empty is true when no shop amount does.
+func (p Pricer) ShopBounds(lo, hi int64) (shopLo, shopHi int64, empty bool) {
+	if p.rate == nil {
+		return lo, hi, hi >= 0 && hi < lo
+	}
+	// firstAtLeast is the smallest amount whose Price is at least v (binary search).
+	firstAtLeast := func(v int64) int64 {
+		a, b := int64(0), int64(1)<<53
+		for a < b {
+			m := a + (b-a)/2
+			if p.Price(m) >= v {
+				b = m
+			} else {
+				a = m + 1
+			}
+		}
+		return a
+	}
+	shopLo, shopHi = firstAtLeast(lo), -1
+	if hi >= 0 {
+		shopHi = firstAtLeast(hi+1) - 1
+		empty = shopHi < shopLo
+	}
+	return shopLo, shopHi, empty
+}

@@ -1,6 +1,7 @@
 // Package translation owns the merchant's translations of the shop's texts: product,
-// collection, page, menu item and article fields in languages other than the shop's, written
-// through the Admin API and read, in one batched lookup, for the language a request asks for.
+// product option and option value, collection, page, menu item and article fields in
+// languages other than the shop's, written through the Admin API and read, in one batched
+// lookup, for the language a request asks for.
 package translation
 
 import (
@@ -20,6 +21,8 @@ import (
 	"storefront/ent/page"
 	"storefront/ent/predicate"
 	"storefront/ent/product"
+	"storefront/ent/productoption"
+	"storefront/ent/productoptionvalue"
 	"storefront/ent/shop"
 	enttranslation "storefront/ent/translation"
 	"storefront/internal/audit"
@@ -28,13 +31,17 @@ import (
 	"storefront/internal/usererror"
 )
 
-// Translatable keys by resource type, as Shopify names them.
+// Translatable keys by resource type, as Shopify names them: a product option's name and
+// each of its values' names are resources of their own (PRODUCT_OPTION and
+// PRODUCT_OPTION_VALUE), keyed "name".
 var keys = map[string][]string{
-	gid.Product:    {"title", "body_html"},
-	gid.Collection: {"title", "body_html"},
-	gid.Page:       {"title", "body_html"},
-	gid.MenuItem:   {"title"},
-	"Article":      {"title", "body_html", "summary_html"},
+	gid.Product:            {"title", "body_html"},
+	gid.ProductOption:      {"name"},
+	gid.ProductOptionValue: {"name"},
+	gid.Collection:         {"title", "body_html"},
+	gid.Page:               {"title", "body_html"},
+	gid.MenuItem:           {"title"},
+	"Article":              {"title", "body_html", "summary_html"},
 }
 
 // User error codes of translation writes (Shopify's TranslationErrorCode names).
@@ -189,6 +196,10 @@ func resourceExists(ctx context.Context, c *ent.Client, id string) (string, bool
 	switch typ {
 	case gid.Product:
 		exist, err = c.Product.Query().Where(product.ID(n)).Exist(ctx)
+	case gid.ProductOption:
+		exist, err = c.ProductOption.Query().Where(productoption.ID(n)).Exist(ctx)
+	case gid.ProductOptionValue:
+		exist, err = c.ProductOptionValue.Query().Where(productoptionvalue.ID(n)).Exist(ctx)
 	case gid.Collection:
 		exist, err = c.Collection.Query().Where(collection.ID(n)).Exist(ctx)
 	case gid.Page:

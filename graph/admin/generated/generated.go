@@ -722,6 +722,7 @@ type ComplexityRoot struct {
 		CurrencyCode  func(childComplexity int) int
 		Enabled       func(childComplexity int) int
 		ExchangeRate  func(childComplexity int) int
+		FixedPrices   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MarketPriceOrder, where *ent.MarketPriceWhereInput) int
 		ID            func(childComplexity int) int
 		Name          func(childComplexity int) int
 		PriceRounding func(childComplexity int) int
@@ -739,9 +740,43 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MarketFixedPricesAddPayload struct {
+		Prices     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	MarketFixedPricesDeletePayload struct {
+		DeletedFixedPriceVariantIds func(childComplexity int) int
+		UserErrors                  func(childComplexity int) int
+	}
+
 	MarketPayload struct {
 		Market     func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	MarketPrice struct {
+		CompareAtPrice func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Market         func(childComplexity int) int
+		MarketID       func(childComplexity int) int
+		Price          func(childComplexity int) int
+		ProductID      func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Variant        func(childComplexity int) int
+		VariantID      func(childComplexity int) int
+	}
+
+	MarketPriceConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MarketPriceEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Menu struct {
@@ -830,6 +865,8 @@ type ComplexityRoot struct {
 		InventorySetQuantities    func(childComplexity int, input model.InventorySetQuantitiesInput) int
 		MarketCreate              func(childComplexity int, input model.MarketInput) int
 		MarketDelete              func(childComplexity int, id string) int
+		MarketFixedPricesAdd      func(childComplexity int, marketID string, prices []*model.MarketFixedPriceInput) int
+		MarketFixedPricesDelete   func(childComplexity int, marketID string, variantIds []string) int
 		MarketUpdate              func(childComplexity int, id string, input model.MarketInput) int
 		MenuCreate                func(childComplexity int, input model.MenuInput) int
 		MenuDelete                func(childComplexity int, id string) int
@@ -1695,6 +1732,8 @@ type MutationResolver interface {
 	MarketCreate(ctx context.Context, input model.MarketInput) (*model.MarketPayload, error)
 	MarketUpdate(ctx context.Context, id string, input model.MarketInput) (*model.MarketPayload, error)
 	MarketDelete(ctx context.Context, id string) (*model.DeletePayload, error)
+	MarketFixedPricesAdd(ctx context.Context, marketID string, prices []*model.MarketFixedPriceInput) (*model.MarketFixedPricesAddPayload, error)
+	MarketFixedPricesDelete(ctx context.Context, marketID string, variantIds []string) (*model.MarketFixedPricesDeletePayload, error)
 	OrderCapture(ctx context.Context, id string, amount *string) (*model.OrderPayload, error)
 	FulfillmentCreate(ctx context.Context, input model.FulfillmentCreateInput) (*model.FulfillmentPayload, error)
 	FulfillmentTrackingUpdate(ctx context.Context, fulfillmentID string, trackingInfo model.FulfillmentTrackingInput, notifyCustomer *bool) (*model.FulfillmentPayload, error)
@@ -4372,6 +4411,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Market.ExchangeRate(childComplexity), true
+	case "Market.fixedPrices":
+		if e.ComplexityRoot.Market.FixedPrices == nil {
+			break
+		}
+
+		args, err := ec.field_Market_fixedPrices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Market.FixedPrices(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.MarketPriceOrder), args["where"].(*ent.MarketPriceWhereInput)), true
 	case "Market.id":
 		if e.ComplexityRoot.Market.ID == nil {
 			break
@@ -4429,6 +4479,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MarketEdge.Node(childComplexity), true
 
+	case "MarketFixedPricesAddPayload.prices":
+		if e.ComplexityRoot.MarketFixedPricesAddPayload.Prices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketFixedPricesAddPayload.Prices(childComplexity), true
+	case "MarketFixedPricesAddPayload.userErrors":
+		if e.ComplexityRoot.MarketFixedPricesAddPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketFixedPricesAddPayload.UserErrors(childComplexity), true
+
+	case "MarketFixedPricesDeletePayload.deletedFixedPriceVariantIds":
+		if e.ComplexityRoot.MarketFixedPricesDeletePayload.DeletedFixedPriceVariantIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketFixedPricesDeletePayload.DeletedFixedPriceVariantIds(childComplexity), true
+	case "MarketFixedPricesDeletePayload.userErrors":
+		if e.ComplexityRoot.MarketFixedPricesDeletePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketFixedPricesDeletePayload.UserErrors(childComplexity), true
+
 	case "MarketPayload.market":
 		if e.ComplexityRoot.MarketPayload.Market == nil {
 			break
@@ -4441,6 +4517,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MarketPayload.UserErrors(childComplexity), true
+
+	case "MarketPrice.compareAtPrice":
+		if e.ComplexityRoot.MarketPrice.CompareAtPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPrice.CompareAtPrice(childComplexity), true
+	case "MarketPrice.createdAt":
+		if e.ComplexityRoot.MarketPrice.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPrice.CreatedAt(childComplexity), true
+	case "MarketPrice.id":
+		if e.ComplexityRoot.MarketPrice.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPrice.ID(childComplexity), true
+	case "MarketPrice.market":
+		if e.ComplexityRoot.MarketPrice.Market == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPrice.Market(childComplexity), true
+	case "MarketPrice.marketID":
+		if e.ComplexityRoot.MarketPrice.MarketID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPrice.MarketID(childComplexity), true
+	case "MarketPrice.price":
+		if e.ComplexityRoot.MarketPrice.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPrice.Price(childComplexity), true
+	case "MarketPrice.productID":
+		if e.ComplexityRoot.MarketPrice.ProductID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPrice.ProductID(childComplexity), true
+	case "MarketPrice.updatedAt":
+		if e.ComplexityRoot.MarketPrice.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPrice.UpdatedAt(childComplexity), true
+	case "MarketPrice.variant":
+		if e.ComplexityRoot.MarketPrice.Variant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPrice.Variant(childComplexity), true
+	case "MarketPrice.variantID":
+		if e.ComplexityRoot.MarketPrice.VariantID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPrice.VariantID(childComplexity), true
+
+	case "MarketPriceConnection.edges":
+		if e.ComplexityRoot.MarketPriceConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPriceConnection.Edges(childComplexity), true
+	case "MarketPriceConnection.pageInfo":
+		if e.ComplexityRoot.MarketPriceConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPriceConnection.PageInfo(childComplexity), true
+	case "MarketPriceConnection.totalCount":
+		if e.ComplexityRoot.MarketPriceConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPriceConnection.TotalCount(childComplexity), true
+
+	case "MarketPriceEdge.cursor":
+		if e.ComplexityRoot.MarketPriceEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPriceEdge.Cursor(childComplexity), true
+	case "MarketPriceEdge.node":
+		if e.ComplexityRoot.MarketPriceEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPriceEdge.Node(childComplexity), true
 
 	case "Menu.handle":
 		if e.ComplexityRoot.Menu.Handle == nil {
@@ -4976,6 +5145,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarketDelete(childComplexity, args["id"].(string)), true
+	case "Mutation.marketFixedPricesAdd":
+		if e.ComplexityRoot.Mutation.MarketFixedPricesAdd == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_marketFixedPricesAdd_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarketFixedPricesAdd(childComplexity, args["marketId"].(string), args["prices"].([]*model.MarketFixedPriceInput)), true
+	case "Mutation.marketFixedPricesDelete":
+		if e.ComplexityRoot.Mutation.MarketFixedPricesDelete == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_marketFixedPricesDelete_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarketFixedPricesDelete(childComplexity, args["marketId"].(string), args["variantIds"].([]string)), true
 	case "Mutation.marketUpdate":
 		if e.ComplexityRoot.Mutation.MarketUpdate == nil {
 			break
@@ -8825,8 +9016,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InventorySetQuantitiesInput", ec.unmarshalInputInventorySetQuantitiesInput),
 			graphql.NewInputUnmarshaler("MailingAddressOrder", ec.unmarshalInputMailingAddressOrder),
 			graphql.NewInputUnmarshaler("MailingAddressWhereInput", ec.unmarshalInputMailingAddressWhereInput),
+			graphql.NewInputUnmarshaler("MarketFixedPriceInput", ec.unmarshalInputMarketFixedPriceInput),
 			graphql.NewInputUnmarshaler("MarketInput", ec.unmarshalInputMarketInput),
 			graphql.NewInputUnmarshaler("MarketOrder", ec.unmarshalInputMarketOrder),
+			graphql.NewInputUnmarshaler("MarketPriceOrder", ec.unmarshalInputMarketPriceOrder),
+			graphql.NewInputUnmarshaler("MarketPriceWhereInput", ec.unmarshalInputMarketPriceWhereInput),
 			graphql.NewInputUnmarshaler("MarketWhereInput", ec.unmarshalInputMarketWhereInput),
 			graphql.NewInputUnmarshaler("MenuInput", ec.unmarshalInputMenuInput),
 			graphql.NewInputUnmarshaler("MenuItemInput", ec.unmarshalInputMenuItemInput),
@@ -13702,6 +13896,37 @@ type Market implements Node {
   A disabled market's countries are priced in the shop currency.
   """
   enabled: Boolean!
+  fixedPrices(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for MarketPrices returned from the connection.
+    """
+    orderBy: MarketPriceOrder
+
+    """
+    Filtering options for MarketPrices returned from the connection.
+    """
+    where: MarketPriceWhereInput
+  ): MarketPriceConnection!
 }
 """
 A connection to a list of items.
@@ -13753,6 +13978,83 @@ enum MarketOrderField {
   CREATED_AT
   UPDATED_AT
 }
+type MarketPrice implements Node {
+  id: ID!
+  """
+  When the record was created (UTC).
+  """
+  createdAt: Time!
+  """
+  When the record was last changed (UTC).
+  """
+  updatedAt: Time!
+  marketID: ID!
+  variantID: ID!
+  """
+  The variant's product, so a product's fixed prices are read without its variants.
+  """
+  productID: ID!
+  """
+  Price in minor units of the market currency.
+  """
+  price: Int!
+  """
+  Former price in minor units of the market currency; unset shows the variant's compare-at price converted.
+  """
+  compareAtPrice: Int
+  market: Market!
+  variant: ProductVariant!
+}
+"""
+A connection to a list of items.
+"""
+type MarketPriceConnection {
+  """
+  A list of edges.
+  """
+  edges: [MarketPriceEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type MarketPriceEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: MarketPrice
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for MarketPrice connections
+"""
+input MarketPriceOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order MarketPrices.
+  """
+  field: MarketPriceOrderField!
+}
+"""
+Properties by which MarketPrice connections can be ordered.
+"""
+enum MarketPriceOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
 """
 MarketPriceRounding is enum for the field price_rounding
 """
@@ -13760,6 +14062,107 @@ enum MarketPriceRounding @goModel(model: "storefront/ent/market.PriceRounding") 
   NONE
   WHOLE
   NINETY_NINE
+}
+"""
+MarketPriceWhereInput is used for filtering MarketPrice objects.
+Input was generated by ent.
+"""
+input MarketPriceWhereInput {
+  not: MarketPriceWhereInput
+  and: [MarketPriceWhereInput!]
+  or: [MarketPriceWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  market_id field predicates
+  """
+  marketID: ID
+  marketIDNEQ: ID
+  marketIDIn: [ID!]
+  marketIDNotIn: [ID!]
+  """
+  variant_id field predicates
+  """
+  variantID: ID
+  variantIDNEQ: ID
+  variantIDIn: [ID!]
+  variantIDNotIn: [ID!]
+  """
+  product_id field predicates
+  """
+  productID: ID
+  productIDNEQ: ID
+  productIDIn: [ID!]
+  productIDNotIn: [ID!]
+  productIDGT: ID
+  productIDGTE: ID
+  productIDLT: ID
+  productIDLTE: ID
+  """
+  price field predicates
+  """
+  price: Int
+  priceNEQ: Int
+  priceIn: [Int!]
+  priceNotIn: [Int!]
+  priceGT: Int
+  priceGTE: Int
+  priceLT: Int
+  priceLTE: Int
+  """
+  compare_at_price field predicates
+  """
+  compareAtPrice: Int
+  compareAtPriceNEQ: Int
+  compareAtPriceIn: [Int!]
+  compareAtPriceNotIn: [Int!]
+  compareAtPriceGT: Int
+  compareAtPriceGTE: Int
+  compareAtPriceLT: Int
+  compareAtPriceLTE: Int
+  compareAtPriceIsNil: Boolean
+  compareAtPriceNotNil: Boolean
+  """
+  market edge predicates
+  """
+  hasMarket: Boolean
+  hasMarketWith: [MarketWhereInput!]
+  """
+  variant edge predicates
+  """
+  hasVariant: Boolean
+  hasVariantWith: [ProductVariantWhereInput!]
 }
 """
 MarketWhereInput is used for filtering Market objects.
@@ -13862,6 +14265,11 @@ input MarketWhereInput {
   """
   enabled: Boolean
   enabledNEQ: Boolean
+  """
+  fixed_prices edge predicates
+  """
+  hasFixedPrices: Boolean
+  hasFixedPricesWith: [MarketPriceWhereInput!]
 }
 type Menu implements Node {
   id: ID!
@@ -19756,6 +20164,38 @@ input MarketInput {
   enabled: Boolean
 }
 
+"""
+A variant's fixed price in a market, in the market's currency.
+"""
+input MarketFixedPriceInput {
+  variantId: ID!
+  """
+  A decimal amount in the market's currency, e.g. "19.00".
+  """
+  price: Decimal!
+  """
+  A decimal amount in the market's currency; null shows the variant's compare-at price
+  converted by the market's rate.
+  """
+  compareAtPrice: Decimal
+}
+
+type MarketFixedPricesAddPayload {
+  """
+  The fixed prices as saved, in the order given.
+  """
+  prices: [MarketPrice!]
+  userErrors: [UserError!]!
+}
+
+type MarketFixedPricesDeletePayload {
+  """
+  The variants whose fixed prices were deleted.
+  """
+  deletedFixedPriceVariantIds: [ID!]
+  userErrors: [UserError!]!
+}
+
 type MarketPayload {
   market: Market
   userErrors: [UserError!]!
@@ -19777,6 +20217,23 @@ extend type Mutation {
   again.
   """
   marketDelete(id: ID!): DeletePayload!
+  """
+  Sets fixed prices of variants in a market (scope catalog:write), replacing the ones the
+  variants had there: the Storefront API shows them, instead of the price converted by the
+  market's exchange rate and rounding, to buyers of the market's countries (Shopify's
+  priceListFixedPricesAdd, with the market as the price list). All or none are saved.
+  User error codes: NOT_FOUND (marketId), VARIANT_NOT_FOUND, INVALID (an amount that is
+  not a non-negative decimal of the market currency's minor digits), TAKEN (a variant
+  listed twice), TOO_MANY (more than 250 prices).
+  """
+  marketFixedPricesAdd(marketId: ID!, prices: [MarketFixedPriceInput!]!): MarketFixedPricesAddPayload!
+  """
+  Deletes fixed prices of variants in a market (scope catalog:write): their price there is
+  converted from the shop price again (Shopify's priceListFixedPricesDelete). User error
+  codes: NOT_FOUND (marketId), VARIANT_NOT_FOUND, PRICE_NOT_FIXED (a variant without a fixed
+  price in the market), TOO_MANY.
+  """
+  marketFixedPricesDelete(marketId: ID!, variantIds: [ID!]!): MarketFixedPricesDeletePayload!
 }
 `, BuiltIn: false},
 	{Name: "../money.graphqls", Input: `"""
@@ -20672,8 +21129,9 @@ One translated text of a resource.
 """
 input TranslationInput {
   """
-  The translated field: title or body_html (products, collections, pages), title (menu
-  items), title, body_html or summary_html (articles).
+  The translated field: title or body_html (products, collections, pages), name (product
+  options and option values, by their own IDs), title (menu items), title, body_html or
+  summary_html (articles).
   """
   key: String!
   """
@@ -20695,9 +21153,9 @@ type TranslationsRemovePayload {
 
 extend type Mutation {
   """
-  Sets translations of a product, collection, page, menu item or article (scope
-  catalog:write), replacing those of the same key and locale. Storefront API requests with
-  @inContext(language:) read them. User error codes: RESOURCE_NOT_FOUND,
+  Sets translations of a product, product option, option value, collection, page, menu
+  item or article (scope catalog:write), replacing those of the same key and locale.
+  Storefront API requests with @inContext(language:) read them. User error codes: RESOURCE_NOT_FOUND,
   INVALID_KEY_FOR_MODEL, INVALID_CODE, INVALID_LOCALE_FOR_SHOP, BLANK.
   """
   translationsRegister(resourceId: ID!, translations: [TranslationInput!]!): TranslationsRegisterPayload!
@@ -22195,6 +22653,8 @@ func (ec *executionContext) childFields_Market(ctx context.Context, field graphq
 		return ec.fieldContext_Market_priceRounding(ctx, field)
 	case "enabled":
 		return ec.fieldContext_Market_enabled(ctx, field)
+	case "fixedPrices":
+		return ec.fieldContext_Market_fixedPrices(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Market", field.Name)
 }
@@ -22221,6 +22681,26 @@ func (ec *executionContext) childFields_MarketEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type MarketEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MarketFixedPricesAddPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "prices":
+		return ec.fieldContext_MarketFixedPricesAddPayload_prices(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MarketFixedPricesAddPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketFixedPricesAddPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketFixedPricesDeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedFixedPriceVariantIds":
+		return ec.fieldContext_MarketFixedPricesDeletePayload_deletedFixedPriceVariantIds(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MarketFixedPricesDeletePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketFixedPricesDeletePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_MarketPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "market":
@@ -22229,6 +22709,54 @@ func (ec *executionContext) childFields_MarketPayload(ctx context.Context, field
 		return ec.fieldContext_MarketPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MarketPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketPrice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MarketPrice_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MarketPrice_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MarketPrice_updatedAt(ctx, field)
+	case "marketID":
+		return ec.fieldContext_MarketPrice_marketID(ctx, field)
+	case "variantID":
+		return ec.fieldContext_MarketPrice_variantID(ctx, field)
+	case "productID":
+		return ec.fieldContext_MarketPrice_productID(ctx, field)
+	case "price":
+		return ec.fieldContext_MarketPrice_price(ctx, field)
+	case "compareAtPrice":
+		return ec.fieldContext_MarketPrice_compareAtPrice(ctx, field)
+	case "market":
+		return ec.fieldContext_MarketPrice_market(ctx, field)
+	case "variant":
+		return ec.fieldContext_MarketPrice_variant(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketPrice", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketPriceConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MarketPriceConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MarketPriceConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MarketPriceConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketPriceConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketPriceEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MarketPriceEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MarketPriceEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketPriceEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Menu(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -24045,6 +24573,60 @@ func (ec *executionContext) field_GiftCard_transactions_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Market_fixedPrices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.MarketPriceOrder, error) {
+			return ec.unmarshalOMarketPriceOrder2ᚖstorefrontᚋentᚐMarketPriceOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MarketPriceWhereInput, error) {
+			return ec.unmarshalOMarketPriceWhereInput2ᚖstorefrontᚋentᚐMarketPriceWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_apiKeyCreate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -24578,6 +25160,50 @@ func (ec *executionContext) field_Mutation_marketDelete_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_marketFixedPricesAdd_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "marketId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["marketId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "prices",
+		func(ctx context.Context, v any) ([]*model.MarketFixedPriceInput, error) {
+			return ec.unmarshalNMarketFixedPriceInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐMarketFixedPriceInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["prices"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_marketFixedPricesDelete_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "marketId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["marketId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "variantIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["variantIds"] = arg1
 	return args, nil
 }
 
@@ -37736,6 +38362,50 @@ func (ec *executionContext) fieldContext_Market_enabled(_ context.Context, field
 	return graphql.NewScalarFieldContext("Market", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Market_fixedPrices(ctx context.Context, field graphql.CollectedField, obj *ent.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_fixedPrices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.FixedPrices(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MarketPriceOrder), fc.Args["where"].(*ent.MarketPriceWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MarketPriceConnection) graphql.Marshaler {
+			return ec.marshalNMarketPriceConnection2ᚖstorefrontᚋentᚐMarketPriceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_fixedPrices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Market",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketPriceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Market_fixedPrices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MarketConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MarketConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37878,6 +38548,125 @@ func (ec *executionContext) fieldContext_MarketEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("MarketEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _MarketFixedPricesAddPayload_prices(ctx context.Context, field graphql.CollectedField, obj *model.MarketFixedPricesAddPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketFixedPricesAddPayload_prices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Prices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MarketPrice) graphql.Marshaler {
+			return ec.marshalOMarketPrice2ᚕᚖstorefrontᚋentᚐMarketPriceᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarketFixedPricesAddPayload_prices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketFixedPricesAddPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketPrice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketFixedPricesAddPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MarketFixedPricesAddPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketFixedPricesAddPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketFixedPricesAddPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketFixedPricesAddPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketFixedPricesDeletePayload_deletedFixedPriceVariantIds(ctx context.Context, field graphql.CollectedField, obj *model.MarketFixedPricesDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketFixedPricesDeletePayload_deletedFixedPriceVariantIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedFixedPriceVariantIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarketFixedPricesDeletePayload_deletedFixedPriceVariantIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketFixedPricesDeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MarketFixedPricesDeletePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MarketFixedPricesDeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketFixedPricesDeletePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*usererror.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖstorefrontᚋinternalᚋusererrorᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketFixedPricesDeletePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketFixedPricesDeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MarketPayload_market(ctx context.Context, field graphql.CollectedField, obj *model.MarketPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37940,6 +38729,396 @@ func (ec *executionContext) fieldContext_MarketPayload_userErrors(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MarketPrice_id(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPrice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPrice_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPrice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketPrice", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MarketPrice_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPrice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPrice_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPrice_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketPrice", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MarketPrice_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPrice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPrice_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPrice_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketPrice", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MarketPrice_marketID(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPrice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPrice_marketID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarketID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPrice_marketID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketPrice", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MarketPrice_variantID(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPrice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPrice_variantID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VariantID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPrice_variantID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketPrice", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MarketPrice_productID(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPrice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPrice_productID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPrice_productID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketPrice", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MarketPrice_price(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPrice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPrice_price(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Price, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPrice_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketPrice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MarketPrice_compareAtPrice(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPrice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPrice_compareAtPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompareAtPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPrice_compareAtPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketPrice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MarketPrice_market(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPrice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPrice_market(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Market(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Market) graphql.Marshaler {
+			return ec.marshalNMarket2ᚖstorefrontᚋentᚐMarket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPrice_market(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketPrice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Market(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketPrice_variant(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPrice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPrice_variant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variant(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProductVariant) graphql.Marshaler {
+			return ec.marshalNProductVariant2ᚖstorefrontᚋentᚐProductVariant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPrice_variant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketPrice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductVariant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketPriceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPriceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPriceConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MarketPriceEdge) graphql.Marshaler {
+			return ec.marshalOMarketPriceEdge2ᚕᚖstorefrontᚋentᚐMarketPriceEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPriceConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketPriceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketPriceEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketPriceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPriceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPriceConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPriceConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketPriceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketPriceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPriceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPriceConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPriceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketPriceConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MarketPriceEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPriceEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPriceEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MarketPrice) graphql.Marshaler {
+			return ec.marshalOMarketPrice2ᚖstorefrontᚋentᚐMarketPrice(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPriceEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketPriceEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketPrice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketPriceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MarketPriceEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPriceEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPriceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketPriceEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Menu_id(ctx context.Context, field graphql.CollectedField, obj *ent.Menu) (ret graphql.Marshaler) {
@@ -40427,6 +41606,94 @@ func (ec *executionContext) fieldContext_Mutation_marketDelete(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_marketDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_marketFixedPricesAdd(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_marketFixedPricesAdd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarketFixedPricesAdd(ctx, fc.Args["marketId"].(string), fc.Args["prices"].([]*model.MarketFixedPriceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketFixedPricesAddPayload) graphql.Marshaler {
+			return ec.marshalNMarketFixedPricesAddPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMarketFixedPricesAddPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_marketFixedPricesAdd(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketFixedPricesAddPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_marketFixedPricesAdd_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_marketFixedPricesDelete(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_marketFixedPricesDelete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarketFixedPricesDelete(ctx, fc.Args["marketId"].(string), fc.Args["variantIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketFixedPricesDeletePayload) graphql.Marshaler {
+			return ec.marshalNMarketFixedPricesDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMarketFixedPricesDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_marketFixedPricesDelete(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketFixedPricesDeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_marketFixedPricesDelete_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -73179,6 +74446,62 @@ func UnmarshalMailingAddressWhereInput(ctx context.Context, raw any) (ent.Mailin
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMarketFixedPriceInput(ctx context.Context, obj any) (model.MarketFixedPriceInput, error) {
+	var it model.MarketFixedPriceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"variantId", "price", "compareAtPrice"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "variantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantID = data
+		case "price":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
+			data, err := ec.unmarshalNDecimal2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Price = data
+		case "compareAtPrice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compareAtPrice"))
+			data, err := ec.unmarshalODecimal2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompareAtPrice = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketFixedPriceInput unmarshals raw into the MarketFixedPriceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketFixedPriceInput(ctx context.Context, raw any) (model.MarketFixedPriceInput, error) {
+	var out model.MarketFixedPriceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketFixedPriceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMarketInput(ctx context.Context, obj any) (model.MarketInput, error) {
 	var it model.MarketInput
 	if obj == nil {
@@ -73309,6 +74632,549 @@ func UnmarshalMarketOrder(ctx context.Context, raw any) (ent.MarketOrder, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMarketPriceOrder(ctx context.Context, obj any) (ent.MarketPriceOrder, error) {
+	var it ent.MarketPriceOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMarketPriceOrderField2ᚖstorefrontᚋentᚐMarketPriceOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketPriceOrder unmarshals raw into the MarketPriceOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketPriceOrder(ctx context.Context, raw any) (ent.MarketPriceOrder, error) {
+	var out ent.MarketPriceOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketPriceOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarketPriceWhereInput(ctx context.Context, obj any) (ent.MarketPriceWhereInput, error) {
+	var it ent.MarketPriceWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "marketID", "marketIDNEQ", "marketIDIn", "marketIDNotIn", "variantID", "variantIDNEQ", "variantIDIn", "variantIDNotIn", "productID", "productIDNEQ", "productIDIn", "productIDNotIn", "productIDGT", "productIDGTE", "productIDLT", "productIDLTE", "price", "priceNEQ", "priceIn", "priceNotIn", "priceGT", "priceGTE", "priceLT", "priceLTE", "compareAtPrice", "compareAtPriceNEQ", "compareAtPriceIn", "compareAtPriceNotIn", "compareAtPriceGT", "compareAtPriceGTE", "compareAtPriceLT", "compareAtPriceLTE", "compareAtPriceIsNil", "compareAtPriceNotNil", "hasMarket", "hasMarketWith", "hasVariant", "hasVariantWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMarketPriceWhereInput2ᚖstorefrontᚋentᚐMarketPriceWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMarketPriceWhereInput2ᚕᚖstorefrontᚋentᚐMarketPriceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMarketPriceWhereInput2ᚕᚖstorefrontᚋentᚐMarketPriceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "marketID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketID = data
+		case "marketIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketIDNEQ = data
+		case "marketIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketIDIn = data
+		case "marketIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketIDNotIn = data
+		case "variantID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantID = data
+		case "variantIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantIDNEQ = data
+		case "variantIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantIDIn = data
+		case "variantIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantIDNotIn = data
+		case "productID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "productIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDNEQ = data
+		case "productIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDIn = data
+		case "productIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDNotIn = data
+		case "productIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDGT = data
+		case "productIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDGTE = data
+		case "productIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDLT = data
+		case "productIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productIDLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductIDLTE = data
+		case "price":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Price = data
+		case "priceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceNEQ = data
+		case "priceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceIn = data
+		case "priceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceNotIn = data
+		case "priceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceGT = data
+		case "priceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceGTE = data
+		case "priceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceLT = data
+		case "priceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PriceLTE = data
+		case "compareAtPrice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compareAtPrice"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompareAtPrice = data
+		case "compareAtPriceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compareAtPriceNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompareAtPriceNEQ = data
+		case "compareAtPriceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compareAtPriceIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompareAtPriceIn = data
+		case "compareAtPriceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compareAtPriceNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompareAtPriceNotIn = data
+		case "compareAtPriceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compareAtPriceGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompareAtPriceGT = data
+		case "compareAtPriceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compareAtPriceGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompareAtPriceGTE = data
+		case "compareAtPriceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compareAtPriceLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompareAtPriceLT = data
+		case "compareAtPriceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compareAtPriceLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompareAtPriceLTE = data
+		case "compareAtPriceIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compareAtPriceIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompareAtPriceIsNil = data
+		case "compareAtPriceNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compareAtPriceNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompareAtPriceNotNil = data
+		case "hasMarket":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMarket"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMarket = data
+		case "hasMarketWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMarketWith"))
+			data, err := ec.unmarshalOMarketWhereInput2ᚕᚖstorefrontᚋentᚐMarketWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMarketWith = data
+		case "hasVariant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVariant"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVariant = data
+		case "hasVariantWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVariantWith"))
+			data, err := ec.unmarshalOProductVariantWhereInput2ᚕᚖstorefrontᚋentᚐProductVariantWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVariantWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketPriceWhereInput unmarshals raw into the MarketPriceWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketPriceWhereInput(ctx context.Context, raw any) (ent.MarketPriceWhereInput, error) {
+	var out ent.MarketPriceWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketPriceWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMarketWhereInput(ctx context.Context, obj any) (ent.MarketWhereInput, error) {
 	var it ent.MarketWhereInput
 	if obj == nil {
@@ -73320,7 +75186,7 @@ func (ec *executionContext) unmarshalInputMarketWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "currencyCode", "currencyCodeNEQ", "currencyCodeIn", "currencyCodeNotIn", "currencyCodeGT", "currencyCodeGTE", "currencyCodeLT", "currencyCodeLTE", "currencyCodeContains", "currencyCodeHasPrefix", "currencyCodeHasSuffix", "currencyCodeEqualFold", "currencyCodeContainsFold", "exchangeRate", "exchangeRateNEQ", "exchangeRateIn", "exchangeRateNotIn", "exchangeRateGT", "exchangeRateGTE", "exchangeRateLT", "exchangeRateLTE", "exchangeRateContains", "exchangeRateHasPrefix", "exchangeRateHasSuffix", "exchangeRateEqualFold", "exchangeRateContainsFold", "priceRounding", "priceRoundingNEQ", "priceRoundingIn", "priceRoundingNotIn", "enabled", "enabledNEQ"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "currencyCode", "currencyCodeNEQ", "currencyCodeIn", "currencyCodeNotIn", "currencyCodeGT", "currencyCodeGTE", "currencyCodeLT", "currencyCodeLTE", "currencyCodeContains", "currencyCodeHasPrefix", "currencyCodeHasSuffix", "currencyCodeEqualFold", "currencyCodeContainsFold", "exchangeRate", "exchangeRateNEQ", "exchangeRateIn", "exchangeRateNotIn", "exchangeRateGT", "exchangeRateGTE", "exchangeRateLT", "exchangeRateLTE", "exchangeRateContains", "exchangeRateHasPrefix", "exchangeRateHasSuffix", "exchangeRateEqualFold", "exchangeRateContainsFold", "priceRounding", "priceRoundingNEQ", "priceRoundingIn", "priceRoundingNotIn", "enabled", "enabledNEQ", "hasFixedPrices", "hasFixedPricesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73831,6 +75697,20 @@ func (ec *executionContext) unmarshalInputMarketWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.EnabledNEQ = data
+		case "hasFixedPrices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFixedPrices"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFixedPrices = data
+		case "hasFixedPricesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFixedPricesWith"))
+			data, err := ec.unmarshalOMarketPriceWhereInput2ᚕᚖstorefrontᚋentᚐMarketPriceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFixedPricesWith = data
 		}
 	}
 	return it, nil
@@ -92477,6 +94357,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Menu(ctx, sel, obj)
+	case *ent.MarketPrice:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MarketPrice(ctx, sel, obj)
 	case *ent.Market:
 		if obj == nil {
 			return graphql.Null
@@ -96883,48 +98768,54 @@ func (ec *executionContext) _Market(ctx context.Context, sel ast.SelectionSet, o
 		case "id":
 			out.Values[i] = ec._Market_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Market_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Market_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Market_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "currencyCode":
 			out.Values[i] = ec._Market_currencyCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "countries":
 			out.Values[i] = ec._Market_countries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "exchangeRate":
 			out.Values[i] = ec._Market_exchangeRate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "priceRounding":
 			out.Values[i] = ec._Market_priceRounding(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "enabled":
 			out.Values[i] = ec._Market_enabled(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "fixedPrices":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Market_fixedPrices(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -97023,6 +98914,82 @@ func (ec *executionContext) _MarketEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var marketFixedPricesAddPayloadImplementors = []string{"MarketFixedPricesAddPayload"}
+
+func (ec *executionContext) _MarketFixedPricesAddPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MarketFixedPricesAddPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketFixedPricesAddPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketFixedPricesAddPayload")
+		case "prices":
+			out.Values[i] = ec._MarketFixedPricesAddPayload_prices(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MarketFixedPricesAddPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketFixedPricesDeletePayloadImplementors = []string{"MarketFixedPricesDeletePayload"}
+
+func (ec *executionContext) _MarketFixedPricesDeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.MarketFixedPricesDeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketFixedPricesDeletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketFixedPricesDeletePayload")
+		case "deletedFixedPriceVariantIds":
+			out.Values[i] = ec._MarketFixedPricesDeletePayload_deletedFixedPriceVariantIds(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MarketFixedPricesDeletePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var marketPayloadImplementors = []string{"MarketPayload"}
 
 func (ec *executionContext) _MarketPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MarketPayload) graphql.Marshaler {
@@ -97041,6 +99008,167 @@ func (ec *executionContext) _MarketPayload(ctx context.Context, sel ast.Selectio
 			}
 		case "userErrors":
 			out.Values[i] = ec._MarketPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketPriceImplementors = []string{"MarketPrice", "Node"}
+
+func (ec *executionContext) _MarketPrice(ctx context.Context, sel ast.SelectionSet, obj *ent.MarketPrice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketPriceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketPrice")
+		case "id":
+			out.Values[i] = ec._MarketPrice_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._MarketPrice_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MarketPrice_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "marketID":
+			out.Values[i] = ec._MarketPrice_marketID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "variantID":
+			out.Values[i] = ec._MarketPrice_variantID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "productID":
+			out.Values[i] = ec._MarketPrice_productID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "price":
+			out.Values[i] = ec._MarketPrice_price(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "compareAtPrice":
+			out.Values[i] = ec._MarketPrice_compareAtPrice(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "market":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MarketPrice_market(ctx, field, obj)
+				})
+		case "variant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MarketPrice_variant(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketPriceConnectionImplementors = []string{"MarketPriceConnection"}
+
+func (ec *executionContext) _MarketPriceConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MarketPriceConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketPriceConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketPriceConnection")
+		case "edges":
+			out.Values[i] = ec._MarketPriceConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MarketPriceConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MarketPriceConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketPriceEdgeImplementors = []string{"MarketPriceEdge"}
+
+func (ec *executionContext) _MarketPriceEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MarketPriceEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketPriceEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketPriceEdge")
+		case "node":
+			out.Values[i] = ec._MarketPriceEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._MarketPriceEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -97722,6 +99850,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "marketDelete":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_marketDelete(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "marketFixedPricesAdd":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_marketFixedPricesAdd(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "marketFixedPricesDelete":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_marketFixedPricesDelete(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -104665,12 +106807,55 @@ func (ec *executionContext) unmarshalNMailingAddressWhereInput2ᚖstorefrontᚋe
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMarket2ᚖstorefrontᚋentᚐMarket(ctx context.Context, sel ast.SelectionSet, v *ent.Market) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Market!")
+		return graphql.Null
+	}
+	return ec._Market(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMarketConnection2ᚖstorefrontᚋentᚐMarketConnection(ctx context.Context, sel ast.SelectionSet, v *ent.MarketConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MarketConnection!")
 		return graphql.Null
 	}
 	return ec._MarketConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMarketFixedPriceInput2ᚕᚖstorefrontᚋgraphᚋadminᚋmodelᚐMarketFixedPriceInputᚄ(ctx context.Context, v any) ([]*model.MarketFixedPriceInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.MarketFixedPriceInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMarketFixedPriceInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMarketFixedPriceInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNMarketFixedPriceInput2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMarketFixedPriceInput(ctx context.Context, v any) (*model.MarketFixedPriceInput, error) {
+	res, err := ec.unmarshalInputMarketFixedPriceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMarketFixedPricesAddPayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMarketFixedPricesAddPayload(ctx context.Context, sel ast.SelectionSet, v *model.MarketFixedPricesAddPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarketFixedPricesAddPayload!")
+		return graphql.Null
+	}
+	return ec._MarketFixedPricesAddPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMarketFixedPricesDeletePayload2ᚖstorefrontᚋgraphᚋadminᚋmodelᚐMarketFixedPricesDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.MarketFixedPricesDeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarketFixedPricesDeletePayload!")
+		return graphql.Null
+	}
+	return ec._MarketFixedPricesDeletePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMarketInput2storefrontᚋgraphᚋadminᚋmodelᚐMarketInput(ctx context.Context, v any) (model.MarketInput, error) {
@@ -104700,6 +106885,36 @@ func (ec *executionContext) marshalNMarketPayload2ᚖstorefrontᚋgraphᚋadmin�
 	return ec._MarketPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMarketPrice2ᚖstorefrontᚋentᚐMarketPrice(ctx context.Context, sel ast.SelectionSet, v *ent.MarketPrice) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarketPrice!")
+		return graphql.Null
+	}
+	return ec._MarketPrice(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMarketPriceConnection2ᚖstorefrontᚋentᚐMarketPriceConnection(ctx context.Context, sel ast.SelectionSet, v *ent.MarketPriceConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarketPriceConnection!")
+		return graphql.Null
+	}
+	return ec._MarketPriceConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMarketPriceOrderField2ᚖstorefrontᚋentᚐMarketPriceOrderField(ctx context.Context, v any) (*ent.MarketPriceOrderField, error) {
+	var res = new(ent.MarketPriceOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMarketPriceOrderField2ᚖstorefrontᚋentᚐMarketPriceOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.MarketPriceOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarketPriceOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalNMarketPriceRounding2storefrontᚋentᚋmarketᚐPriceRounding(ctx context.Context, v any) (market.PriceRounding, error) {
 	var res market.PriceRounding
 	err := res.UnmarshalGQL(v)
@@ -104708,6 +106923,11 @@ func (ec *executionContext) unmarshalNMarketPriceRounding2storefrontᚋentᚋmar
 
 func (ec *executionContext) marshalNMarketPriceRounding2storefrontᚋentᚋmarketᚐPriceRounding(ctx context.Context, sel ast.SelectionSet, v market.PriceRounding) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNMarketPriceWhereInput2ᚖstorefrontᚋentᚐMarketPriceWhereInput(ctx context.Context, v any) (*ent.MarketPriceWhereInput, error) {
+	res, err := ec.unmarshalInputMarketPriceWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNMarketWhereInput2ᚖstorefrontᚋentᚐMarketWhereInput(ctx context.Context, v any) (*ent.MarketWhereInput, error) {
@@ -108104,6 +110324,60 @@ func (ec *executionContext) unmarshalOMarketOrder2ᚖstorefrontᚋentᚐMarketOr
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOMarketPrice2ᚕᚖstorefrontᚋentᚐMarketPriceᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.MarketPrice) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMarketPrice2ᚖstorefrontᚋentᚐMarketPrice(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOMarketPrice2ᚖstorefrontᚋentᚐMarketPrice(ctx context.Context, sel ast.SelectionSet, v *ent.MarketPrice) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MarketPrice(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMarketPriceEdge2ᚕᚖstorefrontᚋentᚐMarketPriceEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.MarketPriceEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOMarketPriceEdge2ᚖstorefrontᚋentᚐMarketPriceEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOMarketPriceEdge2ᚖstorefrontᚋentᚐMarketPriceEdge(ctx context.Context, sel ast.SelectionSet, v *ent.MarketPriceEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MarketPriceEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMarketPriceOrder2ᚖstorefrontᚋentᚐMarketPriceOrder(ctx context.Context, v any) (*ent.MarketPriceOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketPriceOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOMarketPriceRounding2ᚕstorefrontᚋentᚋmarketᚐPriceRoundingᚄ(ctx context.Context, v any) ([]market.PriceRounding, error) {
 	if v == nil {
 		return nil, nil
@@ -108154,6 +110428,31 @@ func (ec *executionContext) marshalOMarketPriceRounding2ᚖstorefrontᚋentᚋma
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOMarketPriceWhereInput2ᚕᚖstorefrontᚋentᚐMarketPriceWhereInputᚄ(ctx context.Context, v any) ([]*ent.MarketPriceWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.MarketPriceWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMarketPriceWhereInput2ᚖstorefrontᚋentᚐMarketPriceWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMarketPriceWhereInput2ᚖstorefrontᚋentᚐMarketPriceWhereInput(ctx context.Context, v any) (*ent.MarketPriceWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketPriceWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOMarketWhereInput2ᚕᚖstorefrontᚋentᚐMarketWhereInputᚄ(ctx context.Context, v any) ([]*ent.MarketWhereInput, error) {

@@ -387,6 +387,28 @@ type InventorySetQuantitiesPayload struct {
 	UserErrors           []*usererror.Error         `json:"userErrors"`
 }
 
+// A variant's fixed price in a market, in the market's currency.
+type MarketFixedPriceInput struct {
+	VariantID string `json:"variantId"`
+	// A decimal amount in the market's currency, e.g. "19.00".
+	Price string `json:"price"`
+	// A decimal amount in the market's currency; null shows the variant's compare-at price
+	// converted by the market's rate.
+	CompareAtPrice *string `json:"compareAtPrice,omitempty"`
+}
+
+type MarketFixedPricesAddPayload struct {
+	// The fixed prices as saved, in the order given.
+	Prices     []*ent.MarketPrice `json:"prices,omitempty"`
+	UserErrors []*usererror.Error `json:"userErrors"`
+}
+
+type MarketFixedPricesDeletePayload struct {
+	// The variants whose fixed prices were deleted.
+	DeletedFixedPriceVariantIds []string           `json:"deletedFixedPriceVariantIds,omitempty"`
+	UserErrors                  []*usererror.Error `json:"userErrors"`
+}
+
 // A market: countries sold to in one currency; fields you leave out stay as they are.
 type MarketInput struct {
 	// Required when creating.
@@ -770,8 +792,9 @@ type TrafficSource struct {
 
 // One translated text of a resource.
 type TranslationInput struct {
-	// The translated field: title or body_html (products, collections, pages), title (menu
-	// items), title, body_html or summary_html (articles).
+	// The translated field: title or body_html (products, collections, pages), name (product
+	// options and option values, by their own IDs), title (menu items), title, body_html or
+	// summary_html (articles).
 	Key string `json:"key"`
 	// The language, e.g. "fr" or "pt-BR"; not the shop's own.
 	Locale string `json:"locale"`

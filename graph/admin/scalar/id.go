@@ -75,6 +75,7 @@ var refs = map[string]string{
 	"attempt":         "CompletionAttempt",
 	"refund":          "Refund",
 	"collection":      "Collection",
+	"market":          "Market",
 }
 
 // RefType is the global ID type of an ID-typed field: the object itself for id and parentID
