@@ -7,6 +7,7 @@ package checkout
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -332,7 +333,7 @@ func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.Compl
 		}
 		// Kept until the attempt ends: if this server stops before placing the order, the
 		// attempt is settled later and the authorization voided.
-		if err := s.db.CompletionAttempt.UpdateOneID(attempt.ID).SetAuthorization(auth).Exec(ctx); err != nil {
+		if err := s.db.CompletionAttempt.Update().Where(completionattempt.ID(attempt.ID)).SetAuthorization(auth).Exec(ctx); err != nil {
 			s.abandon(ctx, attempt, auth, errInternal)
 			return fmt.Errorf("record authorization: %w", err)
 		}
@@ -651,12 +652,16 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 		units[l.VariantID] += l.Quantity
 		sold[l.Variant.ProductID] += l.Quantity
 	}
+	// The outbox events of the order (its stock changes, then the order), written at the end
+	// in one statement.
+	var events outbox.Batch
+	var taken []inventory.Sale
 	for _, id := range sortedKeys(units) {
-		res, err := tx.ExecContext(ctx, s.sql(`UPDATE product_variants SET available = available - ? WHERE id = ? AND available >= ?`), units[id], id, units[id])
+		sale, ok, err := s.take(ctx, tx, id, units[id])
 		if err != nil {
-			return 0, fmt.Errorf("take stock of variant %d: %w", id, err)
+			return 0, err
 		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
+		if !ok {
 			title := ""
 			for _, l := range c.Lines {
 				if l.VariantID == id {
@@ -665,10 +670,11 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 			}
 			return 0, errFailed{schema.CompletionError{Code: "INVENTORY_RESERVATION_ERROR", Message: title + " sold out while you were checking out."}}
 		}
-		// Every stock change goes into the inventory ledger, in the same transaction.
-		if err := inventory.RecordSold(ctx, tx, id, units[id]); err != nil {
-			return 0, err
-		}
+		taken = append(taken, sale)
+	}
+	// Every stock change goes into the inventory ledger, in the same transaction.
+	if err := inventory.RecordSales(ctx, tx, taken, &events); err != nil {
+		return 0, err
 	}
 	products := map[int]string{}
 	for _, id := range sortedKeys(sold) {
@@ -794,13 +800,12 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 	if err := tx.Payment.Update().Where(entpayment.AttemptID(attempt.ID), entpayment.OrderIDIsNil()).SetOrderID(o.ID).Exec(ctx); err != nil {
 		return 0, fmt.Errorf("link payments: %w", err)
 	}
-	if err := order.Timeline(ctx, tx.Client(), o.ID, order.EventPlaced, "Order placed"); err != nil {
-		return 0, err
-	}
+	timeline := []order.Entry{{Kind: order.EventPlaced, Message: "Order placed"}}
 	if auth != "" {
-		if err := order.Timeline(ctx, tx.Client(), o.ID, order.EventAuthorized, "Authorized "+order.FormatAmount(c.Charge, c.Currency)); err != nil {
-			return 0, err
-		}
+		timeline = append(timeline, order.Entry{Kind: order.EventAuthorized, Message: "Authorized " + order.FormatAmount(c.Charge, c.Currency)})
+	}
+	if err := order.TimelineEntries(ctx, tx.Client(), o.ID, timeline...); err != nil {
+		return 0, err
 	}
 	// The sales rollups count the order in its own transaction, in the shop currency.
 	soldLines := make([]sales.Line, len(c.Lines))
@@ -812,10 +817,11 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 		Discounts: c.Pricer.ToShop(totalDiscounts), Tax: c.Pricer.ToShop(tax), Shipping: c.Pricer.ToShop(c.Cost.Shipping), Total: c.Pricer.ToShop(c.Cost.Total), Lines: soldLines}); err != nil {
 		return 0, err
 	}
-	if err := outbox.Emit(ctx, tx, outbox.OrdersCreate, order.GlobalID(o.ID), map[string]any{"orderNumber": number, "total": c.Cost.Total, "currency": c.Currency}); err != nil {
+	events.Add(outbox.OrdersCreate, order.GlobalID(o.ID), map[string]any{"orderNumber": number, "total": c.Cost.Total, "currency": c.Currency})
+	if err := events.Emit(ctx, tx); err != nil {
 		return 0, err
 	}
-	if err := tx.Cart.UpdateOneID(c.ID).SetCompletedAt(s.now()).Exec(ctx); err != nil {
+	if err := tx.Cart.Update().Where(entcart.ID(c.ID)).SetCompletedAt(s.now()).Exec(ctx); err != nil {
 		return 0, fmt.Errorf("complete cart: %w", err)
 	}
 	n, err := tx.CompletionAttempt.Update().
@@ -828,6 +834,35 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 		return 0, errFailed{schema.CompletionError{Code: "ERROR", Message: "The attempt was interrupted; submit again with a new attempt token."}}
 	}
 	return o.ID, nil
+}
+
+// take takes quantity units of a variant with a conditional update, which returns what is
+// left and the SKU for the ledger (no second read); ok is false when there are not enough.
+func (s *Service) take(ctx context.Context, tx *ent.Tx, id, quantity int) (inventory.Sale, bool, error) {
+	rows, err := tx.QueryContext(ctx, s.sql(`UPDATE product_variants SET available = available - ? WHERE id = ? AND available >= ? RETURNING available, sku`), quantity, id, quantity)
+	if err != nil {
+		return inventory.Sale{}, false, fmt.Errorf("take stock of variant %d: %w", id, err)
+	}
+	defer rows.Close()
+	sale := inventory.Sale{VariantID: id, Quantity: quantity}
+	n := 0
+	for rows.Next() {
+		var sku sql.NullString
+		if err := rows.Scan(&sale.Available, &sku); err != nil {
+			return inventory.Sale{}, false, fmt.Errorf("take stock of variant %d: %w", id, err)
+		}
+		if sku.Valid {
+			sale.Sku = &sku.String
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return inventory.Sale{}, false, fmt.Errorf("take stock of variant %d: %w", id, err)
+	}
+	if err := rows.Close(); err != nil {
+		return inventory.Sale{}, false, fmt.Errorf("take stock of variant %d: %w", id, err)
+	}
+	return sale, n == 1, nil
 }
 
 // redeem counts one use of each code that applies to the re-priced cart c (codes in ID

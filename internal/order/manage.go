@@ -108,21 +108,23 @@ func (s *Service) Capture(ctx context.Context, orderID string, amount *string) (
 	if !ok {
 		return nil, notFound("id"), nil
 	}
-	return s.capture(ctx, id, amount, "")
+	return s.capture(ctx, id, amount, "", true)
 }
 
 // CaptureAll captures what an order has authorized and not captured, under key (a fresh
 // one when empty); checkout calls it for the AUTOMATIC capture policy. It reports nothing
 // when there is nothing to capture.
 func (s *Service) CaptureAll(ctx context.Context, orderID int, key string) error {
-	_, uerrs, err := s.capture(ctx, orderID, nil, key)
+	_, uerrs, err := s.capture(ctx, orderID, nil, key, false)
 	if err == nil && len(uerrs) > 0 && uerrs[0].Code != CodeNoAuthorization && uerrs[0].Code != CodeExceedsCapturable {
 		return fmt.Errorf("capture order %d: %s", orderID, uerrs[0].Message)
 	}
 	return err
 }
 
-func (s *Service) capture(ctx context.Context, id int, amount *string, key string) (*ent.Order, []usererror.Error, error) {
+// capture captures amount of the order's authorization and, when readBack, returns the order
+// as the capture left it.
+func (s *Service) capture(ctx context.Context, id int, amount *string, key string, readBack bool) (*ent.Order, []usererror.Error, error) {
 	var p *ent.Payment
 	uerrs, err := s.write(ctx, func(tx *ent.Tx) (string, map[string]any, []usererror.Error, error) {
 		o, err := s.lock(ctx, tx, id)
@@ -147,9 +149,11 @@ func (s *Service) capture(ctx context.Context, id int, amount *string, key strin
 	if p, err = s.execute(ctx, p); err != nil {
 		return nil, nil, err
 	}
-	o, err := s.db.Order.Get(ctx, id)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read order back: %w", err)
+	var o *ent.Order
+	if readBack {
+		if o, err = s.db.Order.Get(ctx, id); err != nil {
+			return nil, nil, fmt.Errorf("read order back: %w", err)
+		}
 	}
 	if p.Status == entpayment.StatusFAILURE {
 		return o, []usererror.Error{usererror.New(CodePaymentFailed, "The payment provider refused the capture: "+deref(p.ErrorMessage), "id")}, nil

@@ -89,6 +89,23 @@ func Timeline(ctx context.Context, client *ent.Client, orderID int, kind, messag
 	return nil
 }
 
+// Entry is one entry of an order's timeline.
+type Entry struct{ Kind, Message string }
+
+// TimelineEntries writes entries of an order's timeline through client in one statement,
+// in order.
+func TimelineEntries(ctx context.Context, client *ent.Client, orderID int, entries ...Entry) error {
+	actor := actorName(ctx)
+	rows := make([]*ent.OrderEventCreate, len(entries))
+	for i, e := range entries {
+		rows[i] = client.OrderEvent.Create().SetOrderID(orderID).SetKind(e.Kind).SetMessage(e.Message).SetActor(actor)
+	}
+	if err := client.OrderEvent.CreateBulk(rows...).Exec(ctx); err != nil {
+		return fmt.Errorf("write order %d timeline: %w", orderID, err)
+	}
+	return nil
+}
+
 // Emit writes an outbox event about an order through client (a transaction's).
 func Emit(ctx context.Context, client *ent.Client, topic string, orderID int, payload map[string]any) error {
 	return outbox.Write(ctx, client, topic, GlobalID(orderID), payload)
@@ -263,7 +280,7 @@ func (s *Service) execute(ctx context.Context, p *ent.Payment) (*ent.Payment, er
 	ctx, cancel := detached(ctx)
 	defer cancel()
 	ref, callErr := s.call(ctx, p)
-	settled, err := s.Settle(ctx, p.ID, ref, callErr)
+	settled, err := s.settle(ctx, p.ID, p.OrderID, ref, callErr)
 	if err != nil {
 		s.log().ErrorContext(ctx, "record payment outcome", "payment", p.ID, "kind", string(p.Kind), "error", err.Error())
 		return p, err
@@ -276,16 +293,30 @@ func (s *Service) execute(ctx context.Context, p *ent.Payment) (*ent.Payment, er
 // refunded totals and financial status, a refund's lines and restock, the timeline and the
 // outbox. A payment no longer PENDING is left as it is (it was settled already).
 func (s *Service) Settle(ctx context.Context, paymentID int, ref string, callErr error) (*ent.Payment, error) {
+	return s.settle(ctx, paymentID, nil, ref, callErr)
+}
+
+// settle is Settle; orderID, when the caller knows the payment's order, lets it lock the
+// order without reading the payment first.
+func (s *Service) settle(ctx context.Context, paymentID int, orderID *int, ref string, callErr error) (*ent.Payment, error) {
 	var out *ent.Payment
 	var notify *Notice
 	err := s.withTx(ctx, func(tx *ent.Tx) error {
-		p, err := tx.Payment.Get(ctx, paymentID)
-		if err != nil {
+		var p *ent.Payment
+		var o *ent.Order
+		var err error
+		if orderID != nil {
+			// Order row first, then the payment under it.
+			if o, err = s.lock(ctx, tx, *orderID); err != nil {
+				return fmt.Errorf("lock order %d: %w", *orderID, err)
+			}
+		}
+		if p, err = tx.Payment.Get(ctx, paymentID); err != nil {
 			return fmt.Errorf("read payment %d: %w", paymentID, err)
 		}
-		var o *ent.Order
-		if p.OrderID != nil {
-			// Order row first, then the payment under it.
+		if p.OrderID == nil {
+			o = nil
+		} else if o == nil || o.ID != *p.OrderID {
 			if o, err = s.lock(ctx, tx, *p.OrderID); err != nil {
 				return fmt.Errorf("lock order %d: %w", *p.OrderID, err)
 			}
@@ -297,25 +328,35 @@ func (s *Service) Settle(ctx context.Context, paymentID int, ref string, callErr
 		if p.Status != entpayment.StatusPENDING {
 			return nil
 		}
-		u := tx.Payment.UpdateOne(p).SetProcessedAt(time.Now().UTC())
+		// One statement, and the settled payment built from what it wrote: the row is ours
+		// (under its order's lock, or the only writer of an attempt's payment).
+		now := time.Now().UTC()
+		settled := *p
+		settled.UpdatedAt, settled.ProcessedAt = now, &now
+		u := tx.Payment.Update().Where(entpayment.ID(p.ID)).SetUpdatedAt(now).SetProcessedAt(now)
 		if callErr != nil {
 			code, msg := "PAYMENT_ERROR", callErr.Error()
 			if e, ok := payment.AsError(callErr); ok {
 				code, msg = e.Code, e.Message
 			}
 			u.SetStatus(entpayment.StatusFAILURE).SetErrorCode(code).SetErrorMessage(msg)
+			settled.Status, settled.ErrorCode, settled.ErrorMessage = entpayment.StatusFAILURE, &code, &msg
 		} else {
 			u.SetStatus(entpayment.StatusSUCCESS)
+			settled.Status = entpayment.StatusSUCCESS
 			if ref != "" {
 				u.SetReference(ref)
+				settled.Reference = &ref
 				if p.Kind == entpayment.KindAUTHORIZATION {
 					u.SetAuthorization(ref)
+					settled.Authorization = &ref
 				}
 			}
 		}
-		if out, err = u.Save(ctx); err != nil {
+		if err := u.Exec(ctx); err != nil {
 			return fmt.Errorf("settle payment %d: %w", paymentID, err)
 		}
+		out = &settled
 		if o == nil {
 			return nil
 		}
@@ -340,7 +381,7 @@ func (s *Service) applyPayment(ctx context.Context, tx *ent.Tx, o *ent.Order, p 
 	if failed && p.ErrorMessage != nil {
 		reason = ": " + *p.ErrorMessage
 	}
-	u := tx.Order.UpdateOne(o)
+	u := tx.Order.Update().Where(entorder.ID(o.ID))
 	captured, refunded := o.TotalCaptured, o.TotalRefunded
 	var notice *Notice
 	switch {
