@@ -206,6 +206,25 @@ func (s *Service) pendingCapture(ctx context.Context, tx *ent.Tx, o *ent.Order, 
 		Amount: want, Currency: o.CurrencyCode, Key: key, Provider: m.Provider, Test: m.Authorization.Test})
 }
 
+// PendingAutomaticCapture writes, inside the transaction that placed the order o
+// (checkout's), the PENDING capture of everything it authorized under key when the shop's
+// capture policy is AUTOMATIC, for Execute to issue after the commit; nil under MANUAL or
+// when there is nothing to capture.
+func (s *Service) PendingAutomaticCapture(ctx context.Context, tx *ent.Tx, o *ent.Order, key string) (*ent.Payment, error) {
+	if s.capturePolicy(ctx, tx) != "AUTOMATIC" {
+		return nil, nil
+	}
+	p, err := s.pendingCapture(ctx, tx, o, nil, key)
+	var ue uerr
+	if errors.As(err, &ue) {
+		if ue.ue.Code == CodeNoAuthorization || ue.ue.Code == CodeExceedsCapturable {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("capture order %d: %s", o.ID, ue.ue.Message)
+	}
+	return p, err
+}
+
 // LineQuantity is an order line and a number of its units.
 type LineQuantity struct {
 	LineItemID string

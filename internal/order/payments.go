@@ -280,7 +280,7 @@ func (s *Service) execute(ctx context.Context, p *ent.Payment) (*ent.Payment, er
 	ctx, cancel := detached(ctx)
 	defer cancel()
 	ref, callErr := s.call(ctx, p)
-	settled, err := s.settle(ctx, p.ID, p.OrderID, ref, callErr)
+	settled, err := s.settle(ctx, p.ID, p.OrderID, ref, callErr, nil)
 	if err != nil {
 		s.log().ErrorContext(ctx, "record payment outcome", "payment", p.ID, "kind", string(p.Kind), "error", err.Error())
 		return p, err
@@ -293,12 +293,23 @@ func (s *Service) execute(ctx context.Context, p *ent.Payment) (*ent.Payment, er
 // refunded totals and financial status, a refund's lines and restock, the timeline and the
 // outbox. A payment no longer PENDING is left as it is (it was settled already).
 func (s *Service) Settle(ctx context.Context, paymentID int, ref string, callErr error) (*ent.Payment, error) {
-	return s.settle(ctx, paymentID, nil, ref, callErr)
+	return s.settle(ctx, paymentID, nil, ref, callErr, nil)
+}
+
+// SettleAnd is Settle with also run in the same transaction (one commit for both): checkout
+// records the authorization on its attempt with it.
+func (s *Service) SettleAnd(ctx context.Context, paymentID int, ref string, callErr error, also func(tx *ent.Tx) error) (*ent.Payment, error) {
+	return s.settle(ctx, paymentID, nil, ref, callErr, also)
+}
+
+// Execute makes a pending payment's provider call and records its outcome (see execute).
+func (s *Service) Execute(ctx context.Context, p *ent.Payment) (*ent.Payment, error) {
+	return s.execute(ctx, p)
 }
 
 // settle is Settle; orderID, when the caller knows the payment's order, lets it lock the
-// order without reading the payment first.
-func (s *Service) settle(ctx context.Context, paymentID int, orderID *int, ref string, callErr error) (*ent.Payment, error) {
+// order without reading the payment first; also, when not nil, runs last in the transaction.
+func (s *Service) settle(ctx context.Context, paymentID int, orderID *int, ref string, callErr error, also func(tx *ent.Tx) error) (*ent.Payment, error) {
 	var out *ent.Payment
 	var notify *Notice
 	err := s.withTx(ctx, func(tx *ent.Tx) error {
@@ -326,6 +337,9 @@ func (s *Service) settle(ctx context.Context, paymentID int, orderID *int, ref s
 		}
 		out = p
 		if p.Status != entpayment.StatusPENDING {
+			if also != nil {
+				return also(tx)
+			}
 			return nil
 		}
 		// One statement, and the settled payment built from what it wrote: the row is ours
@@ -357,11 +371,15 @@ func (s *Service) settle(ctx context.Context, paymentID int, orderID *int, ref s
 			return fmt.Errorf("settle payment %d: %w", paymentID, err)
 		}
 		out = &settled
-		if o == nil {
-			return nil
+		if o != nil {
+			if notify, err = s.applyPayment(ctx, tx, o, out); err != nil {
+				return err
+			}
 		}
-		notify, err = s.applyPayment(ctx, tx, o, out)
-		return err
+		if also != nil {
+			return also(tx)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
