@@ -507,7 +507,7 @@ func (s *Service) collect(ctx context.Context, a *ent.CompletionAttempt, orderID
 	ctx, cancel := detached(ctx)
 	defer cancel()
 	if capture != nil {
-		p, err := s.orders.Execute(ctx, capture)
+		p, err := s.orders.ExecuteLazily(ctx, capture)
 		if err == nil && p.Status == entpayment.StatusFAILURE {
 			msg := ""
 			if p.ErrorMessage != nil {

@@ -75,9 +75,15 @@ func (s *Service) write(ctx context.Context, f func(tx *ent.Tx) (subject string,
 // withTx runs f in one transaction, again when it loses a deadlock or serialization
 // conflict.
 func (s *Service) withTx(ctx context.Context, f func(tx *ent.Tx) error) error {
+	return s.retryTx(ctx, store.WithTx, f)
+}
+
+// retryTx runs f in one transaction begun by with (store.WithTx or store.WithLazyTx), again
+// when it loses a deadlock or serialization conflict.
+func (s *Service) retryTx(ctx context.Context, with func(context.Context, *store.DB, func(*ent.Tx) error) error, f func(tx *ent.Tx) error) error {
 	var err error
 	for try := 1; try <= 5; try++ {
-		err = store.WithTx(ctx, s.db, f)
+		err = with(ctx, s.db, f)
 		if err == nil || !store.Retryable(err) {
 			return err
 		}

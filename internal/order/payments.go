@@ -21,6 +21,7 @@ import (
 	"storefront/internal/inventory"
 	"storefront/internal/outbox"
 	"storefront/internal/payment"
+	"storefront/internal/store"
 )
 
 // Topics of the outbox events this package writes.
@@ -277,10 +278,15 @@ func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 // execute makes a pending payment's provider call and records its outcome. Failures to
 // record are logged; the payment stays PENDING and Reconcile finishes it.
 func (s *Service) execute(ctx context.Context, p *ent.Payment) (*ent.Payment, error) {
+	return s.executeWith(ctx, store.WithTx, p)
+}
+
+// executeWith is execute recording the outcome in a transaction begun by with.
+func (s *Service) executeWith(ctx context.Context, with func(context.Context, *store.DB, func(*ent.Tx) error) error, p *ent.Payment) (*ent.Payment, error) {
 	ctx, cancel := detached(ctx)
 	defer cancel()
 	ref, callErr := s.call(ctx, p)
-	settled, err := s.settle(ctx, p.ID, p.OrderID, ref, callErr, nil)
+	settled, err := s.settle(ctx, with, p.ID, p.OrderID, ref, callErr, nil)
 	if err != nil {
 		s.log().ErrorContext(ctx, "record payment outcome", "payment", p.ID, "kind", string(p.Kind), "error", err.Error())
 		return p, err
@@ -293,26 +299,32 @@ func (s *Service) execute(ctx context.Context, p *ent.Payment) (*ent.Payment, er
 // refunded totals and financial status, a refund's lines and restock, the timeline and the
 // outbox. A payment no longer PENDING is left as it is (it was settled already).
 func (s *Service) Settle(ctx context.Context, paymentID int, ref string, callErr error) (*ent.Payment, error) {
-	return s.settle(ctx, paymentID, nil, ref, callErr, nil)
+	return s.settle(ctx, store.WithTx, paymentID, nil, ref, callErr, nil)
 }
 
-// SettleAnd is Settle with also run in the same transaction (one commit for both): checkout
-// records the authorization on its attempt with it.
+// SettleAnd is Settle with also run in the same transaction (one commit for both), committed
+// lazily (store.WithLazyTx): checkout records the authorization on its attempt with it and
+// places the order next, a synchronous commit; should the database lose both, the attempt
+// is one whose server stopped after the gateway answered, which Reconcile and the stale
+// attempt settlement already release.
 func (s *Service) SettleAnd(ctx context.Context, paymentID int, ref string, callErr error, also func(tx *ent.Tx) error) (*ent.Payment, error) {
-	return s.settle(ctx, paymentID, nil, ref, callErr, also)
+	return s.settle(ctx, store.WithLazyTx, paymentID, nil, ref, callErr, also)
 }
 
-// Execute makes a pending payment's provider call and records its outcome (see execute).
-func (s *Service) Execute(ctx context.Context, p *ent.Payment) (*ent.Payment, error) {
-	return s.execute(ctx, p)
+// ExecuteLazily makes a pending payment's provider call and records its outcome (as execute
+// does) in a lazily committed transaction (store.WithLazyTx): should the database lose the
+// outcome, the payment is PENDING again, as when this server stops after the call, and the
+// reconciler issues it again under its idempotency key. Checkout captures with it.
+func (s *Service) ExecuteLazily(ctx context.Context, p *ent.Payment) (*ent.Payment, error) {
+	return s.executeWith(ctx, store.WithLazyTx, p)
 }
 
 // settle is Settle; orderID, when the caller knows the payment's order, lets it lock the
 // order without reading the payment first; also, when not nil, runs last in the transaction.
-func (s *Service) settle(ctx context.Context, paymentID int, orderID *int, ref string, callErr error, also func(tx *ent.Tx) error) (*ent.Payment, error) {
+func (s *Service) settle(ctx context.Context, with func(context.Context, *store.DB, func(*ent.Tx) error) error, paymentID int, orderID *int, ref string, callErr error, also func(tx *ent.Tx) error) (*ent.Payment, error) {
 	var out *ent.Payment
 	var notify *Notice
-	err := s.withTx(ctx, func(tx *ent.Tx) error {
+	err := s.retryTx(ctx, with, func(tx *ent.Tx) error {
 		var p *ent.Payment
 		var o *ent.Order
 		var err error
