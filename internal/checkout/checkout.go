@@ -626,7 +626,8 @@ func (s *Service) settle(ctx context.Context, a *ent.CompletionAttempt) (bool, e
 	return true, nil
 }
 
-// place writes the order in one transaction and returns its ID. A transaction that loses
+// place writes the order in one transaction and returns its ID and, under the AUTOMATIC
+// capture policy, the PENDING capture written with it (for collect). A transaction that loses
 // a deadlock or serialization conflict runs again, up to maxPlaceTries times.
 func (s *Service) place(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt, auth string) (int, *ent.Payment, error) {
 	for try := 1; ; try++ {
