@@ -38,8 +38,19 @@ func (s *Service) HoldForCompletion(ctx context.Context, id, attemptID string) e
 	if !ok {
 		return nil
 	}
-	if err := s.db.Cart.Update().Where(entcart.Token(token), entcart.KeyHash(hashKey(key)), entcart.CompletedAtIsNil()).
-		SetCompletionAttempt(attemptID).Exec(ctx); err != nil {
+	hold := func(c *ent.CartClient) error {
+		return c.Update().Where(entcart.Token(token), entcart.KeyHash(hashKey(key)), entcart.CompletedAtIsNil()).
+			SetCompletionAttempt(attemptID).Exec(ctx)
+	}
+	var err error
+	if s.db.Dialect == dialect.Postgres {
+		// The hold protects nothing until its attempt is recorded, a synchronous commit that
+		// makes it durable too: it need not wait for its own flush.
+		err = store.WithLazyTx(ctx, s.db, func(tx *ent.Tx) error { return hold(tx.Cart) })
+	} else {
+		err = hold(s.db.Cart)
+	}
+	if err != nil {
 		return fmt.Errorf("hold cart for completion: %w", err)
 	}
 	return nil

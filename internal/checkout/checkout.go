@@ -7,6 +7,7 @@ package checkout
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -183,14 +184,14 @@ func (s *Service) submit(ctx context.Context, cartID, attemptToken, fingerprint 
 	if fingerprint != "" && c.Fingerprint() != fingerprint {
 		return Submission{Errors: []SubmissionError{errChanged}, CheckoutURL: c.CheckoutURL}, nil
 	}
-	attempt, err := s.db.CompletionAttempt.Create().SetAttemptToken(attemptToken).SetPublicID(publicID).SetCartToken(c.Token).Save(ctx)
+	attempt, pending, err := s.record(ctx, c, attemptToken, publicID)
 	if ent.IsConstraintError(err) { // the same token, submitted concurrently
 		return s.submit(ctx, cartID, attemptToken, fingerprint)
 	}
 	if err != nil {
-		return Submission{}, fmt.Errorf("record attempt: %w", err)
+		return Submission{}, err
 	}
-	if err := s.complete(ctx, c, attempt); err != nil {
+	if err := s.complete(ctx, c, attempt, pending); err != nil {
 		return Submission{}, err
 	}
 	return s.accepted(attempt), nil
@@ -293,36 +294,60 @@ var errInternal = schema.CompletionError{Code: "ERROR", Message: "The order coul
 // challenge): one still waiting after this is ended as failed and its authorization voided.
 const ActionTimeout = time.Hour
 
+// pays reports whether the cart's payment goes through the provider.
+func pays(c *cart.Cart) bool {
+	return c.PaymentMethod != nil && *c.PaymentMethod == entcart.PaymentMethodDIRECT && c.Charge > 0
+}
+
+// record writes the accepted attempt and, when the provider is to be paid, its
+// authorization PENDING, in one transaction (one commit) before the provider is called.
+func (s *Service) record(ctx context.Context, c *cart.Cart, attemptToken, publicID string) (*ent.CompletionAttempt, *ent.Payment, error) {
+	var attempt *ent.CompletionAttempt
+	var pending *ent.Payment
+	err := store.WithTx(ctx, s.db, func(tx *ent.Tx) error {
+		var err error
+		attempt, err = tx.CompletionAttempt.Create().SetAttemptToken(attemptToken).SetPublicID(publicID).SetCartToken(c.Token).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("record attempt: %w", err)
+		}
+		if !pays(c) {
+			return nil
+		}
+		pending, err = order.RecordPending(ctx, tx.Client(), order.Pending{Kind: entpayment.KindAUTHORIZATION, AttemptID: &attempt.ID,
+			Amount: c.Charge, Currency: c.Currency, Key: authorizeKey(attempt),
+			Provider: s.provider.Name(), Test: payment.IsTest(s.provider)})
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return attempt, pending, nil
+}
+
 // complete pays and places the order for an accepted attempt, recording the outcome on it.
 // Authorizing and placing run on the request's context; what follows a failure (ending the
 // attempt, voiding) and what follows the commit (capture, financial status) run detached
 // from it, so neither is dropped when the request times out, and nothing after the commit
 // reports the placed order as failed. A payment that waits for the buyer's action leaves
 // the attempt ACTION_REQUIRED: the order is placed when they are back (resume).
-func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt) error {
+func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt, p *ent.Payment) error {
 	var auth string
 	// Gift cards pay their part inside the placing transaction; the provider is asked only
-	// for what is left (c.Charge), and not at all when the gift cards pay everything.
-	if c.PaymentMethod != nil && *c.PaymentMethod == entcart.PaymentMethodDIRECT && c.Charge > 0 {
-		// The authorization is recorded PENDING before the call and settled after it (after
-		// the buyer's action, when the provider asks for one).
-		p, err := order.RecordPending(ctx, s.db.Client, order.Pending{Kind: entpayment.KindAUTHORIZATION, AttemptID: &attempt.ID,
-			Amount: c.Charge, Currency: c.Currency, Key: authorizeKey(attempt),
-			Provider: s.provider.Name(), Test: payment.IsTest(s.provider)})
-		if err != nil {
-			s.abandon(ctx, attempt, "", errInternal)
-			return err
-		}
+	// for what is left (c.Charge), and not at all when the gift cards pay everything. The
+	// authorization p was recorded PENDING with the attempt, before the call, and is settled
+	// after it (after the buyer's action, when the provider asks for one).
+	if p != nil {
+		var err error
 		auth, err = s.provider.Authorize(ctx, payment.Request{SessionID: *c.PaymentSessionID, Amount: c.Charge, Currency: c.Currency,
 			IdempotencyKey: p.IdempotencyKey, Reference: attempt.PublicID, ReturnURL: s.accepted(attempt).RedirectURL})
 		var action *payment.ActionRequired
 		if errors.As(err, &action) {
 			return s.await(ctx, c, attempt, action)
 		}
-		if _, serr := s.orders.Settle(ctx, p.ID, auth, err); serr != nil {
-			s.log().ErrorContext(ctx, "record authorization outcome", "attempt", attempt.PublicID, "error", serr.Error())
-		}
 		if err != nil {
+			if _, serr := s.orders.Settle(ctx, p.ID, auth, err); serr != nil {
+				s.log().ErrorContext(ctx, "record authorization outcome", "attempt", attempt.PublicID, "error", serr.Error())
+			}
 			e, ok := payment.AsError(err)
 			if !ok {
 				e = &payment.Error{Code: "PAYMENT_ERROR", Message: "The payment could not be processed."}
@@ -330,9 +355,12 @@ func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.Compl
 			s.abandon(ctx, attempt, "", schema.CompletionError{Code: e.Code, Message: e.Message})
 			return nil
 		}
-		// Kept until the attempt ends: if this server stops before placing the order, the
-		// attempt is settled later and the authorization voided.
-		if err := s.db.CompletionAttempt.UpdateOneID(attempt.ID).SetAuthorization(auth).Exec(ctx); err != nil {
+		// The authorization is settled and kept on the attempt in one transaction, until the
+		// attempt ends: if this server stops before placing the order, the attempt is settled
+		// later and the authorization voided.
+		if _, err := s.orders.SettleAnd(ctx, p.ID, auth, nil, func(tx *ent.Tx) error {
+			return tx.CompletionAttempt.Update().Where(completionattempt.ID(attempt.ID)).SetAuthorization(auth).Exec(ctx)
+		}); err != nil {
 			s.abandon(ctx, attempt, auth, errInternal)
 			return fmt.Errorf("record authorization: %w", err)
 		}
@@ -343,7 +371,7 @@ func (s *Service) complete(ctx context.Context, c *cart.Cart, attempt *ent.Compl
 // finish places the order for an attempt whose payment is authorized (auth, "" when
 // nothing is paid), then collects the payment; a failure ends the attempt and voids.
 func (s *Service) finish(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt, auth string) error {
-	orderID, err := s.place(ctx, c, attempt, auth)
+	orderID, capture, err := s.place(ctx, c, attempt, auth)
 	if err != nil {
 		var failed errFailed
 		if errors.As(err, &failed) {
@@ -354,7 +382,7 @@ func (s *Service) finish(ctx context.Context, c *cart.Cart, attempt *ent.Complet
 		return err
 	}
 	s.trackOrder(ctx, c, orderID)
-	s.collect(ctx, attempt, orderID, auth)
+	s.collect(ctx, attempt, orderID, auth, capture)
 	return nil
 }
 
@@ -471,14 +499,23 @@ func (s *Service) resume(ctx context.Context, a *ent.CompletionAttempt) (bool, e
 }
 
 // collect captures a placed order's payment when the shop's capture policy is AUTOMATIC
-// (under MANUAL it stays AUTHORIZED for orderCapture or the first fulfilment) and emails
-// the order confirmation. A capture the provider refuses leaves the order AUTHORIZED, with
-// the failure on its timeline and on the attempt. The order stands whatever happens here.
-func (s *Service) collect(ctx context.Context, a *ent.CompletionAttempt, orderID int, auth string) {
+// (capture: the PENDING capture the placing transaction wrote; under MANUAL it stays
+// AUTHORIZED for orderCapture or the first fulfilment) and emails the order confirmation.
+// A capture the provider refuses leaves the order AUTHORIZED, with the failure on its
+// timeline and on the attempt. The order stands whatever happens here.
+func (s *Service) collect(ctx context.Context, a *ent.CompletionAttempt, orderID int, auth string, capture *ent.Payment) {
 	ctx, cancel := detached(ctx)
 	defer cancel()
-	if auth != "" && s.orders.CapturePolicy(ctx) == "AUTOMATIC" {
-		if err := s.orders.CaptureAll(ctx, orderID, "checkout:"+a.PublicID+":capture"); err != nil {
+	if capture != nil {
+		p, err := s.orders.ExecuteLazily(ctx, capture)
+		if err == nil && p.Status == entpayment.StatusFAILURE {
+			msg := ""
+			if p.ErrorMessage != nil {
+				msg = *p.ErrorMessage
+			}
+			err = fmt.Errorf("capture order %d: The payment provider refused the capture: %s", orderID, msg)
+		}
+		if err != nil {
 			s.paymentFailed(ctx, a, auth, "capture", err)
 		}
 	}
@@ -589,38 +626,48 @@ func (s *Service) settle(ctx context.Context, a *ent.CompletionAttempt) (bool, e
 	return true, nil
 }
 
-// place writes the order in one transaction and returns its ID. A transaction that loses
+// place writes the order in one transaction and returns its ID and, under the AUTOMATIC
+// capture policy, the PENDING capture written with it (for collect). A transaction that loses
 // a deadlock or serialization conflict runs again, up to maxPlaceTries times.
-func (s *Service) place(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt, auth string) (int, error) {
+func (s *Service) place(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt, auth string) (int, *ent.Payment, error) {
 	for try := 1; ; try++ {
-		id, err := s.placeOnce(ctx, c, attempt, auth)
+		id, capture, err := s.placeOnce(ctx, c, attempt, auth)
 		if err == nil || try == maxPlaceTries || !store.Retryable(err) {
-			return id, err
+			return id, capture, err
 		}
 		s.log().WarnContext(ctx, "placing order conflicted with another transaction; retrying", "attempt", attempt.PublicID, "try", try, "error", err.Error())
 		wait := time.Duration(try) * (5*time.Millisecond + mathrand.N(10*time.Millisecond))
 		select {
 		case <-ctx.Done():
-			return 0, fmt.Errorf("place order: %w", ctx.Err())
+			return 0, nil, fmt.Errorf("place order: %w", ctx.Err())
 		case <-time.After(wait):
 		}
 	}
 }
 
-func (s *Service) placeOnce(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt, auth string) (int, error) {
+func (s *Service) placeOnce(ctx context.Context, c *cart.Cart, attempt *ent.CompletionAttempt, auth string) (int, *ent.Payment, error) {
 	tx, err := s.db.Tx(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("begin: %w", err)
+		return 0, nil, fmt.Errorf("begin: %w", err)
 	}
-	id, err := s.placeTx(ctx, tx, c, attempt, auth)
+	o, err := s.placeTx(ctx, tx, c, attempt, auth)
 	if err != nil {
 		_ = tx.Rollback()
-		return 0, err
+		return 0, nil, err
+	}
+	// Under the AUTOMATIC capture policy the capture is recorded PENDING with the order (one
+	// commit for both), before the provider is asked for it after the commit.
+	var capture *ent.Payment
+	if auth != "" {
+		if capture, err = s.orders.PendingAutomaticCapture(ctx, tx, o, "checkout:"+attempt.PublicID+":capture"); err != nil {
+			_ = tx.Rollback()
+			return 0, nil, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("commit order: %w", err)
+		return 0, nil, fmt.Errorf("commit order: %w", err)
 	}
-	return id, nil
+	return o.ID, capture, nil
 }
 
 // placeTx places the order from the cart as the transaction sees it. Row locks are taken
@@ -631,16 +678,16 @@ func (s *Service) placeOnce(ctx context.Context, c *cart.Cart, attempt *ent.Comp
 // balances read then are final) and must be exactly the cart that was submitted and
 // authorized (submitted): otherwise the attempt fails with PAYMENT_ERROR. Gift cards are
 // debited here, in the same transaction as the order.
-func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart, attempt *ent.CompletionAttempt, auth string) (int, error) {
+func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart, attempt *ent.CompletionAttempt, auth string) (*ent.Order, error) {
 	c, err := s.carts.LockForCompletion(ctx, tx, submitted.ID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if c == nil {
-		return 0, errFailed{schema.CompletionError{Code: "ERROR", Message: "The cart was already completed."}}
+		return nil, errFailed{schema.CompletionError{Code: "ERROR", Message: "The cart was already completed."}}
 	}
 	if c.Fingerprint() != submitted.Fingerprint() || c.Cost.Total != submitted.Cost.Total || c.Charge != submitted.Charge {
-		return 0, errFailed{changed(submitted, c)}
+		return nil, errFailed{changed(submitted, c)}
 	}
 	// The order is the customer's only when the submission proved it (checkCustomer).
 	c.CustomerID = submitted.CustomerID
@@ -651,41 +698,46 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 		units[l.VariantID] += l.Quantity
 		sold[l.Variant.ProductID] += l.Quantity
 	}
+	// The outbox events of the order (its stock changes, then the order), written at the end
+	// in one statement.
+	var events outbox.Batch
+	var taken []inventory.Sale
 	for _, id := range sortedKeys(units) {
-		res, err := tx.ExecContext(ctx, s.sql(`UPDATE product_variants SET available = available - ? WHERE id = ? AND available >= ?`), units[id], id, units[id])
+		sale, ok, err := s.take(ctx, tx, id, units[id])
 		if err != nil {
-			return 0, fmt.Errorf("take stock of variant %d: %w", id, err)
+			return nil, err
 		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
+		if !ok {
 			title := ""
 			for _, l := range c.Lines {
 				if l.VariantID == id {
 					title = l.Variant.Title
 				}
 			}
-			return 0, errFailed{schema.CompletionError{Code: "INVENTORY_RESERVATION_ERROR", Message: title + " sold out while you were checking out."}}
+			return nil, errFailed{schema.CompletionError{Code: "INVENTORY_RESERVATION_ERROR", Message: title + " sold out while you were checking out."}}
 		}
-		// Every stock change goes into the inventory ledger, in the same transaction.
-		if err := inventory.RecordSold(ctx, tx, id, units[id]); err != nil {
-			return 0, err
-		}
+		taken = append(taken, sale)
+	}
+	// Every stock change goes into the inventory ledger, in the same transaction.
+	if err := inventory.RecordSales(ctx, tx, taken, &events); err != nil {
+		return nil, err
 	}
 	products := map[int]string{}
 	for _, id := range sortedKeys(sold) {
 		rows, err := tx.QueryContext(ctx, s.sql(`UPDATE products SET units_sold = units_sold + ? WHERE id = ? RETURNING title`), sold[id], id)
 		if err != nil {
-			return 0, fmt.Errorf("count units sold of product %d: %w", id, err)
+			return nil, fmt.Errorf("count units sold of product %d: %w", id, err)
 		}
 		for rows.Next() {
 			var title string
 			if err := rows.Scan(&title); err != nil {
 				rows.Close()
-				return 0, fmt.Errorf("count units sold of product %d: %w", id, err)
+				return nil, fmt.Errorf("count units sold of product %d: %w", id, err)
 			}
 			products[id] = title
 		}
 		if err := rows.Close(); err != nil {
-			return 0, fmt.Errorf("count units sold of product %d: %w", id, err)
+			return nil, fmt.Errorf("count units sold of product %d: %w", id, err)
 		}
 	}
 	// Count the codes' use. Their rules held when the cart was re-priced under their locks;
@@ -693,11 +745,11 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 	// database's own guard.
 	discounts, err := s.redeem(ctx, tx, c)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	number, err := s.nextNumber(ctx, tx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var totalDiscounts int64
 	for _, l := range c.Cost.Lines {
@@ -745,7 +797,7 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 	if len(addrs) > 0 {
 		saved, err := tx.MailingAddress.CreateBulk(addrs...).Save(ctx)
 		if err != nil {
-			return 0, fmt.Errorf("snapshot addresses: %w", err)
+			return nil, fmt.Errorf("snapshot addresses: %w", err)
 		}
 		for _, a := range saved {
 			snapshots = append(snapshots, a.ID)
@@ -759,11 +811,11 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 	}
 	o, err := ob.Save(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("create order: %w", err)
+		return nil, fmt.Errorf("create order: %w", err)
 	}
 	if len(snapshots) > 0 {
 		if _, err := tx.MailingAddress.Update().Where(mailingaddress.IDIn(snapshots...)).SetOrderID(o.ID).Save(ctx); err != nil {
-			return 0, fmt.Errorf("link order addresses: %w", err)
+			return nil, fmt.Errorf("link order addresses: %w", err)
 		}
 	}
 	rows := make([]*ent.OrderLineCreate, len(c.Lines))
@@ -774,7 +826,7 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 			SetUnitPrice(l.UnitPrice).SetOriginalTotal(lc.Subtotal).SetDiscountedTotal(lc.Total - lc.OrderShare).SetPosition(i)
 	}
 	if err := tx.OrderLine.CreateBulk(rows...).Exec(ctx); err != nil {
-		return 0, fmt.Errorf("create order lines: %w", err)
+		return nil, fmt.Errorf("create order lines: %w", err)
 	}
 	// Debit the gift cards (locked in ID order when the cart was re-priced); the statement
 	// refuses to take more than is left, whatever the checks before it missed.
@@ -784,23 +836,22 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 		}
 		ok, err := giftcard.Debit(ctx, tx, g.Card.ID, g.AmountUsed, o.ID, s.now())
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		if !ok {
-			return 0, errFailed{schema.CompletionError{Code: "PAYMENT_ERROR", Message: "A gift card's balance changed while you were checking out; review the cart and pay again."}}
+			return nil, errFailed{schema.CompletionError{Code: "PAYMENT_ERROR", Message: "A gift card's balance changed while you were checking out; review the cart and pay again."}}
 		}
 	}
 	// The attempt's payments (its authorization) are the order's.
 	if err := tx.Payment.Update().Where(entpayment.AttemptID(attempt.ID), entpayment.OrderIDIsNil()).SetOrderID(o.ID).Exec(ctx); err != nil {
-		return 0, fmt.Errorf("link payments: %w", err)
+		return nil, fmt.Errorf("link payments: %w", err)
 	}
-	if err := order.Timeline(ctx, tx.Client(), o.ID, order.EventPlaced, "Order placed"); err != nil {
-		return 0, err
-	}
+	timeline := []order.Entry{{Kind: order.EventPlaced, Message: "Order placed"}}
 	if auth != "" {
-		if err := order.Timeline(ctx, tx.Client(), o.ID, order.EventAuthorized, "Authorized "+order.FormatAmount(c.Charge, c.Currency)); err != nil {
-			return 0, err
-		}
+		timeline = append(timeline, order.Entry{Kind: order.EventAuthorized, Message: "Authorized " + order.FormatAmount(c.Charge, c.Currency)})
+	}
+	if err := order.TimelineEntries(ctx, tx.Client(), o.ID, timeline...); err != nil {
+		return nil, err
 	}
 	// The sales rollups count the order in its own transaction, in the shop currency.
 	soldLines := make([]sales.Line, len(c.Lines))
@@ -810,24 +861,54 @@ func (s *Service) placeTx(ctx context.Context, tx *ent.Tx, submitted *cart.Cart,
 	}
 	if err := sales.RecordOrder(ctx, tx, s.db.Dialect == dialect.Postgres, sales.Order{ProcessedAt: o.ProcessedAt, CustomerID: c.CustomerID, Email: c.Email,
 		Discounts: c.Pricer.ToShop(totalDiscounts), Tax: c.Pricer.ToShop(tax), Shipping: c.Pricer.ToShop(c.Cost.Shipping), Total: c.Pricer.ToShop(c.Cost.Total), Lines: soldLines}); err != nil {
-		return 0, err
+		return nil, err
 	}
-	if err := outbox.Emit(ctx, tx, outbox.OrdersCreate, order.GlobalID(o.ID), map[string]any{"orderNumber": number, "total": c.Cost.Total, "currency": c.Currency}); err != nil {
-		return 0, err
+	events.Add(outbox.OrdersCreate, order.GlobalID(o.ID), map[string]any{"orderNumber": number, "total": c.Cost.Total, "currency": c.Currency})
+	if err := events.Emit(ctx, tx); err != nil {
+		return nil, err
 	}
-	if err := tx.Cart.UpdateOneID(c.ID).SetCompletedAt(s.now()).Exec(ctx); err != nil {
-		return 0, fmt.Errorf("complete cart: %w", err)
+	if err := tx.Cart.Update().Where(entcart.ID(c.ID)).SetCompletedAt(s.now()).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("complete cart: %w", err)
 	}
 	n, err := tx.CompletionAttempt.Update().
 		Where(completionattempt.ID(attempt.ID), completionattempt.StatusEQ(completionattempt.StatusPROCESSING)).
 		SetStatus(completionattempt.StatusSUCCESS).SetOrderID(o.ID).SetCompletedAt(s.now()).ClearAuthorization().Save(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("record attempt: %w", err)
+		return nil, fmt.Errorf("record attempt: %w", err)
 	}
 	if n == 0 { // settled as interrupted meanwhile: its buyer was told it failed
-		return 0, errFailed{schema.CompletionError{Code: "ERROR", Message: "The attempt was interrupted; submit again with a new attempt token."}}
+		return nil, errFailed{schema.CompletionError{Code: "ERROR", Message: "The attempt was interrupted; submit again with a new attempt token."}}
 	}
-	return o.ID, nil
+	return o, nil
+}
+
+// take takes quantity units of a variant with a conditional update, which returns what is
+// left and the SKU for the ledger (no second read); ok is false when there are not enough.
+func (s *Service) take(ctx context.Context, tx *ent.Tx, id, quantity int) (inventory.Sale, bool, error) {
+	rows, err := tx.QueryContext(ctx, s.sql(`UPDATE product_variants SET available = available - ? WHERE id = ? AND available >= ? RETURNING available, sku`), quantity, id, quantity)
+	if err != nil {
+		return inventory.Sale{}, false, fmt.Errorf("take stock of variant %d: %w", id, err)
+	}
+	defer rows.Close()
+	sale := inventory.Sale{VariantID: id, Quantity: quantity}
+	n := 0
+	for rows.Next() {
+		var sku sql.NullString
+		if err := rows.Scan(&sale.Available, &sku); err != nil {
+			return inventory.Sale{}, false, fmt.Errorf("take stock of variant %d: %w", id, err)
+		}
+		if sku.Valid {
+			sale.Sku = &sku.String
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return inventory.Sale{}, false, fmt.Errorf("take stock of variant %d: %w", id, err)
+	}
+	if err := rows.Close(); err != nil {
+		return inventory.Sale{}, false, fmt.Errorf("take stock of variant %d: %w", id, err)
+	}
+	return sale, n == 1, nil
 }
 
 // redeem counts one use of each code that applies to the re-priced cart c (codes in ID

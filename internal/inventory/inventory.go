@@ -72,18 +72,31 @@ func Adjust(ctx context.Context, tx *ent.Tx, dialectName string, variantID, delt
 	return adjust(ctx, tx, dialectName, variantID, delta, reason, name, keyID)
 }
 
-// RecordSold writes the ledger entry of checkout taking quantity units of a variant, inside
-// checkout's transaction and right after its conditional update took them (so the row is
-// locked and its stock is what the sale left).
-func RecordSold(ctx context.Context, tx *ent.Tx, variantID, quantity int) error {
-	v, err := tx.ProductVariant.Query().Where(productvariant.ID(variantID)).
-		Select(productvariant.FieldAvailable, productvariant.FieldSku).Only(ctx)
-	if err != nil {
-		return fmt.Errorf("read stock of variant %d: %w", variantID, err)
+// Sale is checkout taking Quantity units of a variant, which left Available units (as the
+// conditional update that took them returned it).
+type Sale struct {
+	VariantID, Quantity, Available int
+	Sku                            *string
+}
+
+// RecordSales writes the ledger entries of checkout's sales inside its transaction, right
+// after its conditional updates took the units (so the rows are locked and Available is
+// what the sale left), in one statement; their inventory_levels/update events are added to
+// events, which checkout writes with the order's own.
+func RecordSales(ctx context.Context, tx *ent.Tx, sales []Sale, events *outbox.Batch) error {
+	if len(sales) == 0 {
+		return nil
 	}
-	c := Change{VariantID: variantID, Delta: -quantity, QuantityAfter: v.Available}
-	_, err = record(ctx, tx, c, v.Sku, ReasonSold, ActorCheckout, nil)
-	return err
+	rows := make([]*ent.InventoryAdjustmentCreate, len(sales))
+	for i, s := range sales {
+		events.Add(outbox.InventoryLevelsUpdate, gid.Format(gid.ProductVariant, s.VariantID), nil)
+		rows[i] = tx.InventoryAdjustment.Create().SetVariantID(s.VariantID).SetNillableSku(s.Sku).SetDelta(-s.Quantity).
+			SetQuantityAfter(s.Available).SetReason(ReasonSold).SetActor(ActorCheckout)
+	}
+	if err := tx.InventoryAdjustment.CreateBulk(rows...).Exec(ctx); err != nil {
+		return fmt.Errorf("record stock changes of %d variants: %w", len(sales), err)
+	}
+	return nil
 }
 
 func adjust(ctx context.Context, tx *ent.Tx, dialectName string, variantID, delta int, reason, name string, keyID *int) (Change, error) {

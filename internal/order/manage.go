@@ -75,9 +75,15 @@ func (s *Service) write(ctx context.Context, f func(tx *ent.Tx) (subject string,
 // withTx runs f in one transaction, again when it loses a deadlock or serialization
 // conflict.
 func (s *Service) withTx(ctx context.Context, f func(tx *ent.Tx) error) error {
+	return s.retryTx(ctx, store.WithTx, f)
+}
+
+// retryTx runs f in one transaction begun by with (store.WithTx or store.WithLazyTx), again
+// when it loses a deadlock or serialization conflict.
+func (s *Service) retryTx(ctx context.Context, with func(context.Context, *store.DB, func(*ent.Tx) error) error, f func(tx *ent.Tx) error) error {
 	var err error
 	for try := 1; try <= 5; try++ {
-		err = store.WithTx(ctx, s.db, f)
+		err = with(ctx, s.db, f)
 		if err == nil || !store.Retryable(err) {
 			return err
 		}
@@ -108,21 +114,23 @@ func (s *Service) Capture(ctx context.Context, orderID string, amount *string) (
 	if !ok {
 		return nil, notFound("id"), nil
 	}
-	return s.capture(ctx, id, amount, "")
+	return s.capture(ctx, id, amount, "", true)
 }
 
 // CaptureAll captures what an order has authorized and not captured, under key (a fresh
 // one when empty); checkout calls it for the AUTOMATIC capture policy. It reports nothing
 // when there is nothing to capture.
 func (s *Service) CaptureAll(ctx context.Context, orderID int, key string) error {
-	_, uerrs, err := s.capture(ctx, orderID, nil, key)
+	_, uerrs, err := s.capture(ctx, orderID, nil, key, false)
 	if err == nil && len(uerrs) > 0 && uerrs[0].Code != CodeNoAuthorization && uerrs[0].Code != CodeExceedsCapturable {
 		return fmt.Errorf("capture order %d: %s", orderID, uerrs[0].Message)
 	}
 	return err
 }
 
-func (s *Service) capture(ctx context.Context, id int, amount *string, key string) (*ent.Order, []usererror.Error, error) {
+// capture captures amount of the order's authorization and, when readBack, returns the order
+// as the capture left it.
+func (s *Service) capture(ctx context.Context, id int, amount *string, key string, readBack bool) (*ent.Order, []usererror.Error, error) {
 	var p *ent.Payment
 	uerrs, err := s.write(ctx, func(tx *ent.Tx) (string, map[string]any, []usererror.Error, error) {
 		o, err := s.lock(ctx, tx, id)
@@ -147,9 +155,11 @@ func (s *Service) capture(ctx context.Context, id int, amount *string, key strin
 	if p, err = s.execute(ctx, p); err != nil {
 		return nil, nil, err
 	}
-	o, err := s.db.Order.Get(ctx, id)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read order back: %w", err)
+	var o *ent.Order
+	if readBack {
+		if o, err = s.db.Order.Get(ctx, id); err != nil {
+			return nil, nil, fmt.Errorf("read order back: %w", err)
+		}
 	}
 	if p.Status == entpayment.StatusFAILURE {
 		return o, []usererror.Error{usererror.New(CodePaymentFailed, "The payment provider refused the capture: "+deref(p.ErrorMessage), "id")}, nil
@@ -200,6 +210,25 @@ func (s *Service) pendingCapture(ctx context.Context, tx *ent.Tx, o *ent.Order, 
 	}
 	return RecordPending(ctx, tx.Client(), Pending{Kind: entpayment.KindCAPTURE, OrderID: &o.ID, Authorization: deref(m.Authorization.Authorization),
 		Amount: want, Currency: o.CurrencyCode, Key: key, Provider: m.Provider, Test: m.Authorization.Test})
+}
+
+// PendingAutomaticCapture writes, inside the transaction that placed the order o
+// (checkout's), the PENDING capture of everything it authorized under key when the shop's
+// capture policy is AUTOMATIC, for Execute to issue after the commit; nil under MANUAL or
+// when there is nothing to capture.
+func (s *Service) PendingAutomaticCapture(ctx context.Context, tx *ent.Tx, o *ent.Order, key string) (*ent.Payment, error) {
+	if s.capturePolicy(ctx, tx) != "AUTOMATIC" {
+		return nil, nil
+	}
+	p, err := s.pendingCapture(ctx, tx, o, nil, key)
+	var ue uerr
+	if errors.As(err, &ue) {
+		if ue.ue.Code == CodeNoAuthorization || ue.ue.Code == CodeExceedsCapturable {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("capture order %d: %s", o.ID, ue.ue.Message)
+	}
+	return p, err
 }
 
 // LineQuantity is an order line and a number of its units.

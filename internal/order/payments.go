@@ -21,6 +21,7 @@ import (
 	"storefront/internal/inventory"
 	"storefront/internal/outbox"
 	"storefront/internal/payment"
+	"storefront/internal/store"
 )
 
 // Topics of the outbox events this package writes.
@@ -84,6 +85,23 @@ func actorName(ctx context.Context) string {
 // commits with the change it reports).
 func Timeline(ctx context.Context, client *ent.Client, orderID int, kind, message string) error {
 	if err := client.OrderEvent.Create().SetOrderID(orderID).SetKind(kind).SetMessage(message).SetActor(actorName(ctx)).Exec(ctx); err != nil {
+		return fmt.Errorf("write order %d timeline: %w", orderID, err)
+	}
+	return nil
+}
+
+// Entry is one entry of an order's timeline.
+type Entry struct{ Kind, Message string }
+
+// TimelineEntries writes entries of an order's timeline through client in one statement,
+// in order.
+func TimelineEntries(ctx context.Context, client *ent.Client, orderID int, entries ...Entry) error {
+	actor := actorName(ctx)
+	rows := make([]*ent.OrderEventCreate, len(entries))
+	for i, e := range entries {
+		rows[i] = client.OrderEvent.Create().SetOrderID(orderID).SetKind(e.Kind).SetMessage(e.Message).SetActor(actor)
+	}
+	if err := client.OrderEvent.CreateBulk(rows...).Exec(ctx); err != nil {
 		return fmt.Errorf("write order %d timeline: %w", orderID, err)
 	}
 	return nil
@@ -260,10 +278,15 @@ func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 // execute makes a pending payment's provider call and records its outcome. Failures to
 // record are logged; the payment stays PENDING and Reconcile finishes it.
 func (s *Service) execute(ctx context.Context, p *ent.Payment) (*ent.Payment, error) {
+	return s.executeWith(ctx, store.WithTx, p)
+}
+
+// executeWith is execute recording the outcome in a transaction begun by with.
+func (s *Service) executeWith(ctx context.Context, with func(context.Context, *store.DB, func(*ent.Tx) error) error, p *ent.Payment) (*ent.Payment, error) {
 	ctx, cancel := detached(ctx)
 	defer cancel()
 	ref, callErr := s.call(ctx, p)
-	settled, err := s.Settle(ctx, p.ID, ref, callErr)
+	settled, err := s.settle(ctx, with, p.ID, p.OrderID, ref, callErr, nil)
 	if err != nil {
 		s.log().ErrorContext(ctx, "record payment outcome", "payment", p.ID, "kind", string(p.Kind), "error", err.Error())
 		return p, err
@@ -276,16 +299,47 @@ func (s *Service) execute(ctx context.Context, p *ent.Payment) (*ent.Payment, er
 // refunded totals and financial status, a refund's lines and restock, the timeline and the
 // outbox. A payment no longer PENDING is left as it is (it was settled already).
 func (s *Service) Settle(ctx context.Context, paymentID int, ref string, callErr error) (*ent.Payment, error) {
+	return s.settle(ctx, store.WithTx, paymentID, nil, ref, callErr, nil)
+}
+
+// SettleAnd is Settle with also run in the same transaction (one commit for both), committed
+// lazily (store.WithLazyTx): checkout records the authorization on its attempt with it and
+// places the order next, a synchronous commit; should the database lose both, the attempt
+// is one whose server stopped after the gateway answered, which Reconcile and the stale
+// attempt settlement already release.
+func (s *Service) SettleAnd(ctx context.Context, paymentID int, ref string, callErr error, also func(tx *ent.Tx) error) (*ent.Payment, error) {
+	return s.settle(ctx, store.WithLazyTx, paymentID, nil, ref, callErr, also)
+}
+
+// ExecuteLazily makes a pending payment's provider call and records its outcome (as execute
+// does) in a lazily committed transaction (store.WithLazyTx): should the database lose the
+// outcome, the payment is PENDING again, as when this server stops after the call, and the
+// reconciler issues it again under its idempotency key. Checkout captures with it.
+func (s *Service) ExecuteLazily(ctx context.Context, p *ent.Payment) (*ent.Payment, error) {
+	return s.executeWith(ctx, store.WithLazyTx, p)
+}
+
+// settle is Settle; orderID, when the caller knows the payment's order, lets it lock the
+// order without reading the payment first; also, when not nil, runs last in the transaction.
+func (s *Service) settle(ctx context.Context, with func(context.Context, *store.DB, func(*ent.Tx) error) error, paymentID int, orderID *int, ref string, callErr error, also func(tx *ent.Tx) error) (*ent.Payment, error) {
 	var out *ent.Payment
 	var notify *Notice
-	err := s.withTx(ctx, func(tx *ent.Tx) error {
-		p, err := tx.Payment.Get(ctx, paymentID)
-		if err != nil {
+	err := s.retryTx(ctx, with, func(tx *ent.Tx) error {
+		var p *ent.Payment
+		var o *ent.Order
+		var err error
+		if orderID != nil {
+			// Order row first, then the payment under it.
+			if o, err = s.lock(ctx, tx, *orderID); err != nil {
+				return fmt.Errorf("lock order %d: %w", *orderID, err)
+			}
+		}
+		if p, err = tx.Payment.Get(ctx, paymentID); err != nil {
 			return fmt.Errorf("read payment %d: %w", paymentID, err)
 		}
-		var o *ent.Order
-		if p.OrderID != nil {
-			// Order row first, then the payment under it.
+		if p.OrderID == nil {
+			o = nil
+		} else if o == nil || o.ID != *p.OrderID {
 			if o, err = s.lock(ctx, tx, *p.OrderID); err != nil {
 				return fmt.Errorf("lock order %d: %w", *p.OrderID, err)
 			}
@@ -295,32 +349,49 @@ func (s *Service) Settle(ctx context.Context, paymentID int, ref string, callErr
 		}
 		out = p
 		if p.Status != entpayment.StatusPENDING {
+			if also != nil {
+				return also(tx)
+			}
 			return nil
 		}
-		u := tx.Payment.UpdateOne(p).SetProcessedAt(time.Now().UTC())
+		// One statement, and the settled payment built from what it wrote: the row is ours
+		// (under its order's lock, or the only writer of an attempt's payment).
+		now := time.Now().UTC()
+		settled := *p
+		settled.UpdatedAt, settled.ProcessedAt = now, &now
+		u := tx.Payment.Update().Where(entpayment.ID(p.ID)).SetUpdatedAt(now).SetProcessedAt(now)
 		if callErr != nil {
 			code, msg := "PAYMENT_ERROR", callErr.Error()
 			if e, ok := payment.AsError(callErr); ok {
 				code, msg = e.Code, e.Message
 			}
 			u.SetStatus(entpayment.StatusFAILURE).SetErrorCode(code).SetErrorMessage(msg)
+			settled.Status, settled.ErrorCode, settled.ErrorMessage = entpayment.StatusFAILURE, &code, &msg
 		} else {
 			u.SetStatus(entpayment.StatusSUCCESS)
+			settled.Status = entpayment.StatusSUCCESS
 			if ref != "" {
 				u.SetReference(ref)
+				settled.Reference = &ref
 				if p.Kind == entpayment.KindAUTHORIZATION {
 					u.SetAuthorization(ref)
+					settled.Authorization = &ref
 				}
 			}
 		}
-		if out, err = u.Save(ctx); err != nil {
+		if err := u.Exec(ctx); err != nil {
 			return fmt.Errorf("settle payment %d: %w", paymentID, err)
 		}
-		if o == nil {
-			return nil
+		out = &settled
+		if o != nil {
+			if notify, err = s.applyPayment(ctx, tx, o, out); err != nil {
+				return err
+			}
 		}
-		notify, err = s.applyPayment(ctx, tx, o, out)
-		return err
+		if also != nil {
+			return also(tx)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -340,7 +411,7 @@ func (s *Service) applyPayment(ctx context.Context, tx *ent.Tx, o *ent.Order, p 
 	if failed && p.ErrorMessage != nil {
 		reason = ": " + *p.ErrorMessage
 	}
-	u := tx.Order.UpdateOne(o)
+	u := tx.Order.Update().Where(entorder.ID(o.ID))
 	captured, refunded := o.TotalCaptured, o.TotalRefunded
 	var notice *Notice
 	switch {

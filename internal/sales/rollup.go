@@ -348,16 +348,11 @@ func RecordOrder(ctx context.Context, tx *ent.Tx, pg bool, o Order) error {
 }
 
 // lockBuyer locks the buyer's row, creating it first so that two first orders of one
-// buyer wait for each other, and returns their state (nil before their first order).
+// buyer wait for each other, and returns their state (nil before their first order). One
+// statement: the upsert's no-op update locks an existing row and RETURNING reads it.
 func lockBuyer(ctx context.Context, tx *ent.Tx, pg bool, key string, day int) (*buyer, error) {
-	if _, err := tx.ExecContext(ctx, rebind(pg, `INSERT INTO analytics_sales_buyers (customer_key, first_day, last_day, orders) VALUES (?, ?, 0, 0) ON CONFLICT (customer_key) DO NOTHING`), key, day); err != nil {
-		return nil, fmt.Errorf("lock buyer: %w", err)
-	}
-	q := `SELECT first_day, last_day, orders FROM analytics_sales_buyers WHERE customer_key = ?`
-	if pg {
-		q += " FOR UPDATE"
-	}
-	rows, err := tx.QueryContext(ctx, rebind(pg, q), key)
+	rows, err := tx.QueryContext(ctx, rebind(pg, `INSERT INTO analytics_sales_buyers (customer_key, first_day, last_day, orders) VALUES (?, ?, 0, 0)
+		ON CONFLICT (customer_key) DO UPDATE SET orders = analytics_sales_buyers.orders RETURNING first_day, last_day, orders`), key, day)
 	if err != nil {
 		return nil, fmt.Errorf("lock buyer: %w", err)
 	}

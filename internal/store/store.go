@@ -56,7 +56,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	sqlDB, err := sql.Open(driverName, dsn)
+	var sqlDB *sql.DB
+	if dialectName == dialect.Postgres {
+		sqlDB, err = openPostgres(dsn)
+	} else {
+		sqlDB, err = sql.Open(driverName, dsn)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialectName, err)
 	}
