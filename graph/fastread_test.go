@@ -12,9 +12,9 @@ import (
 // translation, a market's price), this test fails until fastread_types.go calls it.
 var fastDirect = map[string][]string{
 	"Product":                  {"ID", "Handle", "Vendor", "ProductType", "Tags", "CreatedAt", "UpdatedAt", "IsGiftCard"},
-	"ProductVariant":           {"ID", "Title", "Sku", "Barcode", "QuantityAvailable", "RequiresShipping", "Weight", "SelectedOptions"},
-	"ProductOption":            {"ID", "Name"},
-	"ProductOptionValue":       {"ID", "Name"},
+	"ProductVariant":           {"ID", "Sku", "Barcode", "QuantityAvailable", "RequiresShipping", "Weight"},
+	"ProductOption":            {"ID"},
+	"ProductOptionValue":       {"ID"},
 	"SelectedOption":           {"Name", "Value"},
 	"Collection":               {"ID", "Handle", "UpdatedAt"},
 	"Image":                    {"ID", "URL", "AltText", "Width", "Height"},

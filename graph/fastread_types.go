@@ -530,7 +530,7 @@ func (x *fastExec) variant(v *ent.ProductVariant, fields []graphql.CollectedFiel
 		case "id":
 			x.id(v.GlobalID())
 		case "title":
-			x.str(v.Title)
+			err = x.resolvedStr(vr.Title(ctx, v))
 		case "sku":
 			x.optStr(v.Sku)
 		case "barcode":
@@ -562,12 +562,16 @@ func (x *fastExec) variant(v *ent.ProductVariant, fields []graphql.CollectedFiel
 			}
 			x.enum(u)
 		case "selectedOptions":
-			if v.SelectedOptions == nil {
+			opts, e := vr.SelectedOptions(ctx, v)
+			if e != nil || opts == nil {
 				return errFallback
 			}
 			sf := x.collect(f.Selections, "SelectedOption")
-			err = x.list(len(v.SelectedOptions), func(j int) error {
-				o := v.SelectedOptions[j]
+			err = x.list(len(opts), func(j int) error {
+				o := opts[j]
+				if o == nil {
+					return errFallback
+				}
 				for k, f := range sf {
 					x.open(k, f.Alias)
 					switch f.Name {
@@ -641,7 +645,11 @@ func (x *fastExec) options(os []*ent.ProductOption, f graphql.CollectedField) er
 			case "id":
 				x.id(o.GlobalID())
 			case "name":
-				x.str(o.Name)
+				name, err := or.Name(x.ctx, o)
+				if err != nil {
+					return errFallback
+				}
+				x.str(name)
 			case "values":
 				vs, err := or.Values(x.ctx, o)
 				if err != nil || vs == nil {
@@ -681,7 +689,11 @@ func (x *fastExec) optionValues(vs []*ent.ProductOptionValue, f graphql.Collecte
 			case "id":
 				x.id(v.GlobalID())
 			case "name":
-				x.str(v.Name)
+				name, err := vr.Name(x.ctx, v)
+				if err != nil {
+					return errFallback
+				}
+				x.str(name)
 			case "firstSelectableVariant":
 				pv, err := vr.FirstSelectableVariant(x.ctx, v)
 				if err != nil {
