@@ -272,8 +272,12 @@ func (s *Service) call(ctx context.Context, p *ent.Payment) (string, error) {
 // detached returns ctx's values without its cancellation, under a timeout: what follows a
 // committed change is not dropped when the request ends.
 func detached(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	return context.WithTimeout(context.WithoutCancel(ctx), CallTimeout)
 }
+
+// CallTimeout bounds one provider call and the recording of its answer: a payment PENDING
+// for less than this may still have its call under way, in this process or another.
+const CallTimeout = 30 * time.Second
 
 // execute makes a pending payment's provider call and records its outcome. Failures to
 // record are logged; the payment stays PENDING and Reconcile finishes it.
@@ -559,12 +563,17 @@ func (s *Service) Reconcile(ctx context.Context, olderThan time.Duration) (int, 
 	return s.reissue(ctx, ps)
 }
 
-// ReconcileOrder is Reconcile for one order's pending payments, whatever their age: the
-// gateway just said what happened to the order's authorization (a webhook), so each is
-// issued again with its key and its answer recorded.
+// ReconcileOrder is Reconcile for one order's pending payments once their call can no longer
+// be under way (older than CallTimeout, not ReconcileAfter): the gateway just said what
+// happened to the order's authorization (a webhook), so each whose answer was lost is issued
+// again with its key and its answer recorded. A younger one is left to the request making
+// its call (checkout issues the capture it recorded as the order was placed right after the
+// commit, and the gateway's event can arrive first): issuing it here too would call the
+// gateway twice for one payment.
 func (s *Service) ReconcileOrder(ctx context.Context, orderID int) (int, error) {
 	ps, err := s.db.Payment.Query().Where(entpayment.OrderID(orderID), entpayment.StatusEQ(entpayment.StatusPENDING),
-		entpayment.KindNEQ(entpayment.KindAUTHORIZATION)).Order(ent.Asc(entpayment.FieldID)).All(ctx)
+		entpayment.KindNEQ(entpayment.KindAUTHORIZATION), entpayment.CreatedAtLT(time.Now().UTC().Add(-CallTimeout))).
+		Order(ent.Asc(entpayment.FieldID)).All(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("find pending payments of order %d: %w", orderID, err)
 	}
