@@ -107,8 +107,11 @@ func (r *productResolver) AdjacentVariants(ctx context.Context, obj *ent.Product
 	if err != nil {
 		return nil, err
 	}
-	base := catalog.SelectedOrFirstAvailable(options, variants, variantSelection(selectedOptions, ignoreUnknownOptions, caseInsensitiveMatch))
-	return catalog.Adjacent(variants, base), nil
+	sel, err := variantSelection(ctx, obj.ID, options, selectedOptions, ignoreUnknownOptions, caseInsensitiveMatch)
+	if err != nil {
+		return nil, err
+	}
+	return catalog.Adjacent(variants, catalog.SelectedOrFirstAvailable(options, variants, sel)), nil
 }
 
 func (r *productResolver) AvailableForSale(ctx context.Context, obj *ent.Product) (bool, error) {
@@ -222,7 +225,11 @@ func (r *productResolver) SelectedOrFirstAvailableVariant(ctx context.Context, o
 	if err != nil {
 		return nil, err
 	}
-	return catalog.SelectedOrFirstAvailable(options, variants, variantSelection(selectedOptions, ignoreUnknownOptions, caseInsensitiveMatch)), nil
+	sel, err := variantSelection(ctx, obj.ID, options, selectedOptions, ignoreUnknownOptions, caseInsensitiveMatch)
+	if err != nil {
+		return nil, err
+	}
+	return catalog.SelectedOrFirstAvailable(options, variants, sel), nil
 }
 
 func (r *productResolver) Seo(ctx context.Context, obj *ent.Product) (*model.Seo, error) {
@@ -254,8 +261,17 @@ func (r *productResolver) VariantBySelectedOptions(ctx context.Context, obj *ent
 	if err != nil {
 		return nil, err
 	}
-	want := make(map[string]string, len(selectedOptions))
-	for _, o := range selectedOptions {
+	in := make([]schema.SelectedOption, len(selectedOptions))
+	for i, o := range selectedOptions {
+		in[i] = schema.SelectedOption{Name: o.Name, Value: o.Value}
+	}
+	// Names match case-insensitively, values exactly, in the shop's language or the request's.
+	in, err = shopSelection(ctx, obj.ID, nil, in, true, false)
+	if err != nil {
+		return nil, err
+	}
+	want := make(map[string]string, len(in))
+	for _, o := range in {
 		want[strings.ToLower(o.Name)] = o.Value
 	}
 	for _, v := range vs {
