@@ -122,5 +122,129 @@ func TestOptionTranslationSelectionStatements(t *testing.T) {
 		if small != large || large > 14 {
 			t.Errorf("statements: first 5 → %d, first 100 → %d; want equal and at most 14", small, large)
 		}
+		// Filtering by a translated option and reading translated facets.
+		const fq = `query($n: Int!) @inContext(language: FR) { search(query: "product", first: $n, productFilters: [{variantOption: {name: "Taille", value: "M"}}]) {
+			nodes { ... on Product { handle options { name } } } productFilters { label values { label count } } } }`
+		small = statements(t, api, fq, map[string]any{"n": 5})
+		large = statements(t, api, fq, map[string]any{"n": 100})
+		t.Logf("filtered search statements: first 5 → %d, first 100 → %d", small, large)
+		if small != large || large > 14 {
+			t.Errorf("filtered search statements: first 5 → %d, first 100 → %d; want equal and at most 14", small, large)
+		}
+		var got struct {
+			Search struct {
+				Nodes          []struct{ Handle string }
+				ProductFilters []struct{ Label string }
+			}
+		}
+		api.post(t, fq, map[string]any{"n": 100}).decode(t, &got)
+		labels := ""
+		for _, f := range got.Search.ProductFilters {
+			labels += f.Label + ","
+		}
+		if len(got.Search.Nodes) != 100 || !strings.Contains(labels, "Taille") {
+			t.Errorf("filtered search: %d products, filters %s", len(got.Search.Nodes), labels)
+		}
+	})
+}
+
+// TestOptionTranslationFilters: under @inContext(language:), collection.products and
+// search filter facets show option names and values translated (their inputs keep the shop
+// language's names, which filter in any language), and variantOption filters take the
+// translated names and values as well as the shop language's; without a language only the
+// shop language's.
+func TestOptionTranslationFilters(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, fixture)
+		ctx := context.Background()
+		key := adminKey(t, api.DB, "catalog:write")
+		tee := api.DB.Product.Query().Where(product.Handle("tee")).OnlyX(ctx)
+		size := api.DB.ProductOption.Query().Where(productoption.ProductID(tee.ID), productoption.Name("Size")).OnlyX(ctx)
+		large := api.DB.ProductOptionValue.Query().Where(productoptionvalue.OptionID(size.ID), productoptionvalue.Name("L")).OnlyX(ctx)
+		registerName(t, api, key, gid.Format(gid.ProductOption, size.ID), "fr", "Taille")
+		registerName(t, api, key, gid.Format(gid.ProductOptionValue, large.ID), "fr", "Grand")
+
+		type filterJSON struct {
+			ID, Label string
+			Values    []struct {
+				Label, Input string
+				Count        int
+			}
+		}
+		facets := func(fs []filterJSON) string {
+			var parts []string
+			for _, f := range fs {
+				if !strings.HasPrefix(f.ID, "filter.v.option.size") {
+					continue
+				}
+				var vs []string
+				for _, v := range f.Values {
+					vs = append(vs, v.Label+"="+v.Input)
+				}
+				parts = append(parts, f.Label+": "+strings.Join(vs, " "))
+			}
+			return strings.Join(parts, "; ")
+		}
+		const listSel = `nodes { handle } filters { id label values { label count input } }`
+		read := func(lang any, filters ...[2]string) (string, string, string, string) {
+			t.Helper()
+			var f []map[string]any
+			for _, p := range filters {
+				f = append(f, map[string]any{"variantOption": map[string]string{"name": p[0], "value": p[1]}})
+			}
+			var got struct {
+				Collection struct {
+					Products struct {
+						Nodes   []struct{ Handle string }
+						Filters []filterJSON
+					}
+				}
+				Search struct {
+					Nodes          []struct{ Handle string }
+					ProductFilters []filterJSON
+				}
+			}
+			api.post(t, `query($l: LanguageCode, $f: [ProductFilter!]) @inContext(language: $l) {
+				collection(handle: "apparel") { products(first: 10, filters: $f) { `+listSel+` } }
+				search(query: "tee", first: 10, productFilters: $f) { nodes { ... on Product { handle } } productFilters { id label values { label count input } } } }`,
+				map[string]any{"l": lang, "f": f}).decode(t, &got)
+			handles := func(ns []struct{ Handle string }) string {
+				var hs []string
+				for _, n := range ns {
+					hs = append(hs, n.Handle)
+				}
+				return strings.Join(hs, ",")
+			}
+			return handles(got.Collection.Products.Nodes), facets(got.Collection.Products.Filters), handles(got.Search.Nodes), facets(got.Search.ProductFilters)
+		}
+		const (
+			sIn = `{"variantOption":{"name":"Size","value":"S"}}`
+			mIn = `{"variantOption":{"name":"Size","value":"M"}}`
+			lIn = `{"variantOption":{"name":"Size","value":"L"}}`
+		)
+		fr := "Taille: S=" + sIn + " M=" + mIn + " Grand=" + lIn
+		en := "Size: S=" + sIn + " M=" + mIn + " L=" + lIn
+		for _, c := range []struct {
+			name         string
+			lang         any
+			filters      [][2]string
+			tees, facets string
+		}{
+			{"translated facets", "FR", nil, "tee", fr},
+			{"translated filter", "FR", [][2]string{{"Taille", "Grand"}}, "tee", fr},
+			{"translated name, shop value", "FR", [][2]string{{"Taille", "M"}}, "tee", fr},
+			{"shop filter under a language", "FR", [][2]string{{"Size", "L"}}, "tee", fr},
+			{"no such value", "FR", [][2]string{{"Taille", "XL"}}, "", ""},
+			{"no language", nil, nil, "tee", en},
+			{"translation without a language", nil, [][2]string{{"Taille", "Grand"}}, "", ""},
+		} {
+			coll, collFacets, search, searchFacets := read(c.lang, c.filters...)
+			if coll != c.tees || search != c.tees {
+				t.Errorf("%s: products %q and %q, want %q", c.name, coll, search, c.tees)
+			}
+			if c.facets != "" && (collFacets != c.facets || searchFacets != c.facets) {
+				t.Errorf("%s: facets\n got %s\n and %s\nwant %s", c.name, collFacets, searchFacets, c.facets)
+			}
+		}
 	})
 }

@@ -50,7 +50,14 @@ func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collectio
 	if err != nil {
 		return nil, err
 	}
-	catalogFilters := toProductFilters(filters)
+	lang, err := translating(ctx)
+	if err != nil {
+		return nil, err
+	}
+	catalogFilters, err := shopFilters(ctx, r.Catalog, filters)
+	if err != nil {
+		return nil, err
+	}
 	pred, canon, err := catalog.FilterPredicate(r.Catalog.Dialect(), pr, catalogFilters)
 	if err != nil {
 		return nil, err
@@ -83,7 +90,7 @@ func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collectio
 			out[i] = productConnection(pages[j])
 			id := objs[i].ID
 			out[i].Facets = func(ctx context.Context) ([]catalog.Facet, error) {
-				return r.Catalog.CollectionFacets(ctx, id, catalogFilters, pr)
+				return r.Catalog.CollectionFacets(ctx, id, catalogFilters, pr, lang)
 			}
 		}
 	}

@@ -265,6 +265,18 @@ func toProductFilters(in []*model.ProductFilter) []catalog.ProductFilter {
 	return out
 }
 
+// shopFilters turns ProductFilter arguments into the catalog's filters; under a language
+// other than the shop's, variantOption filters may name options and values by their
+// translations (one statement when some do).
+func shopFilters(ctx context.Context, svc *catalog.Service, in []*model.ProductFilter) ([]catalog.ProductFilter, error) {
+	fs := toProductFilters(in)
+	lang, err := translating(ctx)
+	if err != nil || lang == "" {
+		return fs, err
+	}
+	return svc.ShopOptionFilters(ctx, lang, fs)
+}
+
 // matchesOptions reports whether a variant's options equal the wanted name → value map
 // (names case-insensitively, values exactly).
 func matchesOptions(have []schema.SelectedOption, want map[string]string) bool {
