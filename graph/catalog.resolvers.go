@@ -82,7 +82,7 @@ func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collectio
 		for j, i := range idx {
 			ids[j] = objs[i].ID
 		}
-		pages, err := l.CollectionProducts(loader.KeyOf(field, a, sort, canon), a, pred, sel).LoadAll(ctx, ids)
+		pages, err := l.CollectionProducts(loader.KeyOf(field, a, sort, canon), a, pred, sel, pr).LoadAll(ctx, ids)
 		if err != nil {
 			return nil, err
 		}

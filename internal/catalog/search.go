@@ -379,7 +379,7 @@ func (s *Service) planSearch(ctx context.Context, req SearchRequest) (*searchPla
 				l.Order = append(l.Order, paging.Term{Expr: paging.Column(product.FieldUnitsSold), Kind: paging.KindInt, Desc: true})
 			}
 		case "PRICE":
-			l.Order = append(l.Order, paging.Term{Expr: paging.Column(product.FieldMinPrice), Kind: paging.KindInt})
+			l.Order = append(l.Order, priceTerm(req.Pricer))
 		default:
 			return nil, &InputError{Argument: "sortKey", Message: fmt.Sprintf("unknown sort key %q", req.Sort)}
 		}
