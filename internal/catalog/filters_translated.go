@@ -84,8 +84,11 @@ func (s *Service) translatedOptionPairs(ctx context.Context, lang string, names,
 	tr := enttranslation.Table
 	// t is a translation of an option (or value) with the given prefix; id the column it
 	// translates.
+	// (The LIKE inside keeps the cast away from other resources' IDs whatever order the
+	// database evaluates conditions in.)
 	idOf := func(t, pfx string) string {
-		return fmt.Sprintf("CAST(SUBSTR(%s.%s, %d) AS INTEGER)", t, enttranslation.FieldResourceID, len(pfx)+1)
+		col := t + "." + enttranslation.FieldResourceID
+		return fmt.Sprintf("CAST(CASE WHEN %s LIKE '%s%%' THEN SUBSTR(%s, %d) END AS INTEGER)", col, pfx, col, len(pfx)+1)
 	}
 	joinTr := func(t, pfx, id string) {
 		b.WriteString(fmt.Sprintf(" LEFT JOIN %s %s ON %s.%s = '%s' || %s AND %s.%s = 'name' AND %s.%s = ", tr, t, t, enttranslation.FieldResourceID, pfx, id, t, enttranslation.FieldKey, t, enttranslation.FieldLocale)).Arg(lang)
