@@ -50,7 +50,14 @@ func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collectio
 	if err != nil {
 		return nil, err
 	}
-	catalogFilters := toProductFilters(filters)
+	lang, err := translating(ctx)
+	if err != nil {
+		return nil, err
+	}
+	catalogFilters, err := shopFilters(ctx, r.Catalog, filters)
+	if err != nil {
+		return nil, err
+	}
 	pred, canon, err := catalog.FilterPredicate(r.Catalog.Dialect(), pr, catalogFilters)
 	if err != nil {
 		return nil, err
@@ -75,7 +82,7 @@ func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collectio
 		for j, i := range idx {
 			ids[j] = objs[i].ID
 		}
-		pages, err := l.CollectionProducts(loader.KeyOf(field, a, sort, canon), a, pred, sel).LoadAll(ctx, ids)
+		pages, err := l.CollectionProducts(loader.KeyOf(field, a, sort, canon), a, pred, sel, pr).LoadAll(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +90,7 @@ func (r *collectionResolver) Products(ctx context.Context, objs []*ent.Collectio
 			out[i] = productConnection(pages[j])
 			id := objs[i].ID
 			out[i].Facets = func(ctx context.Context) ([]catalog.Facet, error) {
-				return r.Catalog.CollectionFacets(ctx, id, catalogFilters, pr)
+				return r.Catalog.CollectionFacets(ctx, id, catalogFilters, pr, lang)
 			}
 		}
 	}
@@ -107,8 +114,11 @@ func (r *productResolver) AdjacentVariants(ctx context.Context, obj *ent.Product
 	if err != nil {
 		return nil, err
 	}
-	base := catalog.SelectedOrFirstAvailable(options, variants, variantSelection(selectedOptions, ignoreUnknownOptions, caseInsensitiveMatch))
-	return catalog.Adjacent(variants, base), nil
+	sel, err := variantSelection(ctx, obj.ID, options, selectedOptions, ignoreUnknownOptions, caseInsensitiveMatch)
+	if err != nil {
+		return nil, err
+	}
+	return catalog.Adjacent(variants, catalog.SelectedOrFirstAvailable(options, variants, sel)), nil
 }
 
 func (r *productResolver) AvailableForSale(ctx context.Context, obj *ent.Product) (bool, error) {
@@ -222,7 +232,11 @@ func (r *productResolver) SelectedOrFirstAvailableVariant(ctx context.Context, o
 	if err != nil {
 		return nil, err
 	}
-	return catalog.SelectedOrFirstAvailable(options, variants, variantSelection(selectedOptions, ignoreUnknownOptions, caseInsensitiveMatch)), nil
+	sel, err := variantSelection(ctx, obj.ID, options, selectedOptions, ignoreUnknownOptions, caseInsensitiveMatch)
+	if err != nil {
+		return nil, err
+	}
+	return catalog.SelectedOrFirstAvailable(options, variants, sel), nil
 }
 
 func (r *productResolver) Seo(ctx context.Context, obj *ent.Product) (*model.Seo, error) {
@@ -254,8 +268,17 @@ func (r *productResolver) VariantBySelectedOptions(ctx context.Context, obj *ent
 	if err != nil {
 		return nil, err
 	}
-	want := make(map[string]string, len(selectedOptions))
-	for _, o := range selectedOptions {
+	in := make([]schema.SelectedOption, len(selectedOptions))
+	for i, o := range selectedOptions {
+		in[i] = schema.SelectedOption{Name: o.Name, Value: o.Value}
+	}
+	// Names match case-insensitively, values exactly, in the shop's language or the request's.
+	in, err = shopSelection(ctx, obj.ID, nil, in, true, false)
+	if err != nil {
+		return nil, err
+	}
+	want := make(map[string]string, len(in))
+	for _, o := range in {
 		want[strings.ToLower(o.Name)] = o.Value
 	}
 	for _, v := range vs {

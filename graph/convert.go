@@ -8,12 +8,14 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
 
 	"storefront/ent"
 	"storefront/ent/schema"
 	"storefront/graph/loader"
 	"storefront/graph/model"
+	"storefront/internal/cart"
 	"storefront/internal/catalog"
 	"storefront/internal/gid"
 	"storefront/internal/incontext"
@@ -34,7 +36,13 @@ func currency(ctx context.Context) (string, error) {
 
 // pricer returns the Pricer of this request: the market of its @inContext country, the
 // shop currency when the country is in no market (one read of the markets per request).
+// Inside a cart (a cart line's merchandise, its product's price range) it is the cart's:
+// a cart is priced in its buyer identity's country's market whatever @inContext says, so
+// every amount in it is in one currency.
 func pricer(ctx context.Context) (market.Pricer, error) {
+	if c := enclosingCart(ctx); c != nil {
+		return c.Pricer, nil
+	}
 	country := incontext.From(ctx).Country
 	sh, err := loader.For(ctx).Shop()
 	if err != nil {
@@ -51,6 +59,17 @@ func pricer(ctx context.Context) (market.Pricer, error) {
 		return market.Pricer{}, err
 	}
 	return set.For(country), nil
+}
+
+// enclosingCart is the cart whose fields the field resolving in ctx is under, nil when
+// it is under none: the nearest enclosing field whose result is a cart.
+func enclosingCart(ctx context.Context) *cart.Cart {
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		if c, ok := fc.Result.(*cart.Cart); ok {
+			return c
+		}
+	}
+	return nil
 }
 
 // variantPricing returns the request's Pricer and the fixed prices, in its market, of the
@@ -244,6 +263,18 @@ func toProductFilters(in []*model.ProductFilter) []catalog.ProductFilter {
 		out = append(out, pf)
 	}
 	return out
+}
+
+// shopFilters turns ProductFilter arguments into the catalog's filters; under a language
+// other than the shop's, variantOption filters may name options and values by their
+// translations (one statement when some do).
+func shopFilters(ctx context.Context, svc *catalog.Service, in []*model.ProductFilter) ([]catalog.ProductFilter, error) {
+	fs := toProductFilters(in)
+	lang, err := translating(ctx)
+	if err != nil || lang == "" {
+		return fs, err
+	}
+	return svc.ShopOptionFilters(ctx, lang, fs)
 }
 
 // matchesOptions reports whether a variant's options equal the wanted name → value map

@@ -43,6 +43,14 @@ func (r *queryRootResolver) Products(ctx context.Context, after *string, before 
 	if sortKey != nil {
 		opts.Sort = catalog.ProductSort(*sortKey)
 	}
+	if opts.Sort == catalog.SortPrice {
+		// Sorted by the prices the request's market shows.
+		pr, err := pricer(ctx)
+		if err != nil {
+			return nil, err
+		}
+		opts.Pricer = pr
+	}
 	if query != nil {
 		cur, err := currency(ctx)
 		if err != nil {

@@ -22,12 +22,21 @@ func (r *queryRootResolver) Search(ctx context.Context, after *string, before *s
 	if err != nil {
 		return nil, err
 	}
+	lang, err := translating(ctx)
+	if err != nil {
+		return nil, err
+	}
+	filters, err := shopFilters(ctx, r.Catalog, productFilters)
+	if err != nil {
+		return nil, err
+	}
 	req := catalog.SearchRequest{
 		Query:    query,
-		Filters:  toProductFilters(productFilters),
+		Filters:  filters,
 		Args:     args(after, before, first, last, reverse),
 		Currency: cur,
 		Pricer:   pr,
+		Language: lang,
 	}
 	if prefix != nil {
 		req.Prefix = string(*prefix)

@@ -33,12 +33,16 @@ func optionsAndVariants(ctx context.Context, productID int) ([]*ent.ProductOptio
 	return options, variants, nil
 }
 
-func variantSelection(in []*model.SelectedOptionInput, ignoreUnknown, caseInsensitive *bool) catalog.VariantSelection {
+// variantSelection turns selectedOptions arguments into a selection in the shop language's
+// names: options and values may be named in the request's @inContext language too.
+func variantSelection(ctx context.Context, productID int, options []*ent.ProductOption, in []*model.SelectedOptionInput, ignoreUnknown, caseInsensitive *bool) (catalog.VariantSelection, error) {
 	s := catalog.VariantSelection{IgnoreUnknown: ignoreUnknown != nil && *ignoreUnknown, CaseInsensitive: caseInsensitive != nil && *caseInsensitive}
 	for _, o := range in {
 		s.Options = append(s.Options, schema.SelectedOption{Name: o.Name, Value: o.Value})
 	}
-	return s
+	var err error
+	s.Options, err = shopSelection(ctx, productID, options, s.Options, s.CaseInsensitive, s.CaseInsensitive)
+	return s, err
 }
 
 // mediaImage presents a product image as media.

@@ -159,3 +159,81 @@ func variantTitle(ctx context.Context, v *ent.ProductVariant) (string, error) {
 	}
 	return strings.Join(values, " / "), nil
 }
+
+// shopSelection maps selected options that a storefront sends back in the request's
+// language to the shop language's names, which variants are stored with: each name that
+// is not a product option's shop-language name but is an option's translation becomes that
+// option's name, and each value that is not one of the option's shop-language values but is
+// one's translation becomes that value. Names compare case-insensitively when foldNames,
+// values when foldValues; anything unmatched stays as sent. With no language (or the
+// shop's), the selection is returned unchanged. The product's options' translations are
+// read together, from what the listing's prefetch primed when there was one. options are
+// the product's (productID's) options, or nil to load them only when translating.
+func shopSelection(ctx context.Context, productID int, options []*ent.ProductOption, in []schema.SelectedOption, foldNames, foldValues bool) ([]schema.SelectedOption, error) {
+	lang, err := translating(ctx)
+	if err != nil || lang == "" || len(in) == 0 {
+		return in, err
+	}
+	if options == nil {
+		if options, err = loader.For(ctx).Options.Load(ctx, productID); err != nil {
+			return nil, err
+		}
+	}
+	var refs []nameRef
+	for _, o := range options {
+		refs = append(refs, nameRef{gid.Format(gid.ProductOption, o.ID), o.Name})
+		for _, v := range o.Edges.Values {
+			refs = append(refs, nameRef{gid.Format(gid.ProductOptionValue, v.ID), v.Name})
+		}
+	}
+	names, err := translatedNames(ctx, lang, refs)
+	if err != nil {
+		return nil, err
+	}
+	eq := func(fold bool, a, b string) bool {
+		if fold {
+			return strings.EqualFold(a, b)
+		}
+		return a == b
+	}
+	// find returns the index of the entry whose shop-language name or, failing that,
+	// translation equals s; -1 when none does.
+	type entry struct{ def, tr string }
+	find := func(es []entry, s string, fold bool) int {
+		for i, e := range es {
+			if eq(fold, e.def, s) {
+				return i
+			}
+		}
+		for i, e := range es {
+			if eq(fold, e.tr, s) {
+				return i
+			}
+		}
+		return -1
+	}
+	opts := make([]entry, len(options))
+	values := make([][]entry, len(options))
+	at := 0
+	for i, o := range options {
+		opts[i] = entry{o.Name, names[at]}
+		at++
+		for _, v := range o.Edges.Values {
+			values[i] = append(values[i], entry{v.Name, names[at]})
+			at++
+		}
+	}
+	out := make([]schema.SelectedOption, len(in))
+	for i, so := range in {
+		out[i] = so
+		oi := find(opts, so.Name, foldNames)
+		if oi < 0 {
+			continue
+		}
+		out[i].Name = options[oi].Name
+		if vi := find(values[oi], so.Value, foldValues); vi >= 0 {
+			out[i].Value = options[oi].Edges.Values[vi].Name
+		}
+	}
+	return out, nil
+}

@@ -374,8 +374,9 @@ func KeyOf(field *ast.Field, a catalog.Args, sort catalog.ProductSort, filters s
 	return k
 }
 
-// CollectionProducts returns the loader for one group of Collection.products requests.
-func (l *Loaders) CollectionProducts(key CollectionProductsKey, a catalog.Args, filter func(*entsql.Selector), p Prefetch) *dataloadgen.Loader[int, catalog.Page[*ent.Product]] {
+// CollectionProducts returns the loader for one group of Collection.products requests; pr
+// is the request's market, whose prices PRICE sorts by.
+func (l *Loaders) CollectionProducts(key CollectionProductsKey, a catalog.Args, filter func(*entsql.Selector), p Prefetch, pr market.Pricer) *dataloadgen.Loader[int, catalog.Page[*ent.Product]] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if ld, ok := l.collectionProduct[key]; ok {
@@ -386,7 +387,7 @@ func (l *Loaders) CollectionProducts(key CollectionProductsKey, a catalog.Args, 
 		filters = append(filters, filter)
 	}
 	ld := dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int) (map[int]catalog.Page[*ent.Product], error) {
-		pages, err := l.svc.CollectionProducts(ctx, ids, a, key.Sort, filters)
+		pages, err := l.svc.CollectionProducts(ctx, ids, a, key.Sort, filters, pr)
 		if err != nil {
 			return nil, err
 		}

@@ -14,6 +14,8 @@ import (
 	"storefront/ent/marketprice"
 	"storefront/ent/product"
 	"storefront/ent/productvariant"
+	enttranslation "storefront/ent/translation"
+	"storefront/internal/gid"
 	"storefront/internal/market"
 	"storefront/internal/money"
 )
@@ -45,8 +47,11 @@ const maxFacetValues = 100
 // Facets computes the facets of the visible products that base selects, under the active
 // filters: each value's count applies every active filter except those of its own kind
 // (disjunctive faceting), so a shopper sees how many products each alternative would show.
-// All facets come from one statement.
-func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), filters []ProductFilter, pr market.Pricer) ([]Facet, error) {
+// All facets come from one statement. With lang (a LanguageCode other than the shop's),
+// option facets are labelled with the options' and values' translations into it, read in
+// the same statement; their inputs keep the shop language's names, which filters take in
+// any language.
+func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), filters []ProductFilter, pr market.Pricer, lang string) ([]Facet, error) {
 	d := s.db.Dialect
 	gs, err := filterGroups(d, pr, filters)
 	if err != nil {
@@ -155,6 +160,26 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 		AppendSelectExprAs(entsql.Raw("COUNT(DISTINCT "+o.C("product_id")+")"), "c").
 		AppendSelectExprAs(entsql.Raw("MIN("+o.C("position")+") * 1000000 + CAST(AVG("+ov.C("position")+") * 1000 AS INTEGER)"), "p").
 		GroupBy(o.C("name"), ov.C("name"))
+	if lang != "" {
+		// Each option and value row finds its translation through the translations'
+		// (resource_id, key, locale) index; options of one name translated differently on
+		// different products show the first translation.
+		tn := entsql.Dialect(d).Table(enttranslation.Table).As("tn")
+		tv := entsql.Dialect(d).Table(enttranslation.Table).As("tv")
+		on := func(t *entsql.SelectTable, typ, id string) *entsql.Predicate {
+			return entsql.P(func(b *entsql.Builder) {
+				b.WriteString(t.C(enttranslation.FieldResourceID) + " = '" + strings.TrimSuffix(gid.Format(typ, 0), "0") + "' || " + id).
+					WriteString(" AND " + t.C(enttranslation.FieldKey) + " = 'name' AND " + t.C(enttranslation.FieldLocale) + " = ").Arg(lang)
+			})
+		}
+		options.LeftJoin(tn).OnP(on(tn, gid.ProductOption, o.C("id"))).
+			LeftJoin(tv).OnP(on(tv, gid.ProductOptionValue, ov.C("id"))).
+			AppendSelectExprAs(entsql.Raw("COALESCE(MIN(tn."+enttranslation.FieldValue+"), '')"), "tn").
+			AppendSelectExprAs(entsql.Raw("COALESCE(MIN(tv."+enttranslation.FieldValue+"), '')"), "tv")
+		for _, p := range parts {
+			p.AppendSelectExprAs(entsql.Raw("''"), "tn").AppendSelectExprAs(entsql.Raw("''"), "tv")
+		}
+	}
 	if len(gs) > 0 {
 		options.Where(entsql.P(func(b *entsql.Builder) {
 			for i, g := range gs {
@@ -195,7 +220,11 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 	var rs []rawFacet
 	for rows.Next() {
 		var r rawFacet
-		if err := rows.Scan(&r.facet, &r.name, &r.value, &r.count, &r.pos); err != nil {
+		dest := []any{&r.facet, &r.name, &r.value, &r.count, &r.pos}
+		if lang != "" {
+			dest = append(dest, &r.nameTr, &r.valueTr)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("read facets: %w", err)
 		}
 		rs = append(rs, r)
@@ -209,6 +238,8 @@ func (s *Service) Facets(ctx context.Context, base []func(*entsql.Selector), fil
 type rawFacet struct {
 	facet, name, value string
 	count, pos         int64
+	// nameTr and valueTr are an option's and value's translations, "" when none.
+	nameTr, valueTr string
 }
 
 func inputJSON(v any) string {
@@ -236,7 +267,10 @@ func buildFacets(rs []rawFacet, active []ProductFilter, pr market.Pricer) []Face
 	var price *Facet
 	options := map[string]*Facet{}
 	optionPos := map[string]int64{}
+	// valuePos is an option value's position by its input; shown lists the option values
+	// (option key, NUL, lower-case value) listed.
 	valuePos := map[string]int64{}
+	shown := map[string]bool{}
 	lists := map[string]*Facet{
 		"productType": {ID: "filter.p.product_type", Label: "Product type", Type: "LIST"},
 		"vendor":      {ID: "filter.p.vendor", Label: "Vendor", Type: "LIST"},
@@ -265,17 +299,20 @@ func buildFacets(rs []rawFacet, active []ProductFilter, pr market.Pricer) []Face
 			key := strings.ToLower(r.name)
 			f := options[key]
 			if f == nil {
-				f = &Facet{ID: "filter.v.option." + slug(r.name), Label: r.name, Type: "LIST"}
+				f = &Facet{ID: "filter.v.option." + slug(r.name), Label: orDefault(r.nameTr, r.name), Type: "LIST"}
 				options[key] = f
 				optionPos[key] = r.pos / 1000000
+			} else if f.Label == r.name && r.nameTr != "" {
+				f.Label = r.nameTr
 			}
 			// Options in their position among the products' options, values in their
 			// average position (S, M, L whatever sizes each product has).
 			optionPos[key] = min(optionPos[key], r.pos/1000000)
-			valuePos[key+"\x00"+r.value] = r.pos % 1000000
+			in := inputJSON(map[string]any{"variantOption": map[string]string{"name": r.name, "value": r.value}})
+			valuePos[in] = r.pos % 1000000
+			shown[key+"\x00"+strings.ToLower(r.value)] = true
 			f.Values = append(f.Values, FacetValue{
-				ID: f.ID + "." + slug(r.value), Label: r.value, Count: int(r.count),
-				Input: inputJSON(map[string]any{"variantOption": map[string]string{"name": r.name, "value": r.value}}),
+				ID: f.ID + "." + slug(r.value), Label: orDefault(r.valueTr, r.value), Count: int(r.count), Input: in,
 			})
 		default:
 			f := lists[r.facet]
@@ -313,12 +350,10 @@ func buildFacets(rs []rawFacet, active []ProductFilter, pr market.Pricer) []Face
 				options[key] = &Facet{ID: "filter.v.option." + slug(a.OptionName), Label: a.OptionName, Type: "LIST"}
 				optionPos[key] = 1 << 30
 			}
-			if f = options[key]; !has(f, a.OptionValue) {
-				valuePos[key+"\x00"+a.OptionValue] = 1 << 30
-				f.Values = append(f.Values, FacetValue{
-					ID: f.ID + "." + slug(a.OptionValue), Label: a.OptionValue,
-					Input: inputJSON(map[string]any{"variantOption": map[string]string{"name": a.OptionName, "value": a.OptionValue}}),
-				})
+			if f = options[key]; !shown[key+"\x00"+strings.ToLower(a.OptionValue)] && !has(f, a.OptionValue) {
+				in := inputJSON(map[string]any{"variantOption": map[string]string{"name": a.OptionName, "value": a.OptionValue}})
+				valuePos[in] = 1 << 30
+				f.Values = append(f.Values, FacetValue{ID: f.ID + "." + slug(a.OptionValue), Label: a.OptionValue, Input: in})
 			}
 			continue
 		default:
@@ -352,7 +387,7 @@ func buildFacets(rs []rawFacet, active []ProductFilter, pr market.Pricer) []Face
 	for _, k := range keys {
 		f := options[k]
 		sort.SliceStable(f.Values, func(i, j int) bool {
-			pi, pj := valuePos[k+"\x00"+f.Values[i].Label], valuePos[k+"\x00"+f.Values[j].Label]
+			pi, pj := valuePos[f.Values[i].Input], valuePos[f.Values[j].Input]
 			if pi != pj {
 				return pi < pj
 			}
@@ -371,6 +406,14 @@ func buildFacets(rs []rawFacet, active []ProductFilter, pr market.Pricer) []Face
 	return out
 }
 
+// orDefault is s, or def when s is empty.
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
 func capValues(f Facet) Facet {
 	if len(f.Values) > maxFacetValues {
 		f.Values = f.Values[:maxFacetValues]
@@ -379,12 +422,12 @@ func capValues(f Facet) Facet {
 }
 
 // CollectionFacets computes the facets of a collection's visible products.
-func (s *Service) CollectionFacets(ctx context.Context, collectionID int, filters []ProductFilter, pr market.Pricer) ([]Facet, error) {
+func (s *Service) CollectionFacets(ctx context.Context, collectionID int, filters []ProductFilter, pr market.Pricer, lang string) ([]Facet, error) {
 	inCollection := func(sel *entsql.Selector) {
 		id := sel.C("id")
 		sel.Where(entsql.P(func(b *entsql.Builder) {
 			b.WriteString(id + " IN (SELECT cp.product_id FROM collection_products cp WHERE cp.collection_id = ").Arg(collectionID).WriteByte(')')
 		}))
 	}
-	return s.Facets(ctx, []func(*entsql.Selector){inCollection}, filters, pr)
+	return s.Facets(ctx, []func(*entsql.Selector){inCollection}, filters, pr, lang)
 }

@@ -29,6 +29,10 @@ type ProductFilter struct {
 	OptionName  string
 	OptionValue string
 	HasOption   bool
+	// OptionAlso are more option name/value pairs the variantOption filter selects: the
+	// shop language's names of an option and value the filter named in a translation (see
+	// ShopOptionFilters).
+	OptionAlso [][2]string
 }
 
 // MaxFilters bounds the filters of one product list (Shopify's storefront filtering
@@ -137,10 +141,24 @@ func filterGroups(dialectName string, pr market.Pricer, filters []ProductFilter)
 		if f.HasOption {
 			set++
 			name, value := f.OptionName, f.OptionValue
+			pairs := append([][2]string{{name, value}}, f.OptionAlso...)
 			cond := func(b *entsql.Builder) { optionMatch(dialectName, b, name, value) }
-			add(optionGroup(name), func(s *entsql.Selector) *entsql.Predicate { return variantExists(dialectName, s, cond) }, value)
+			canon := value
+			if len(pairs) > 1 {
+				cond = func(b *entsql.Builder) {
+					b.WriteString(" AND (1 = 0")
+					for _, p := range pairs {
+						b.WriteString(" OR (1 = 1")
+						optionMatch(dialectName, b, p[0], p[1])
+						b.WriteString(")")
+					}
+					b.WriteString(")")
+				}
+				canon = inputJSON(pairs)
+			}
+			add(optionGroup(name), func(s *entsql.Selector) *entsql.Predicate { return variantExists(dialectName, s, cond) }, canon)
 			g := byName[optionGroup(name)]
-			g.options = append(g.options, [2]string{name, value})
+			g.options = append(g.options, pairs...)
 			g.variantConds = append(g.variantConds, cond)
 		}
 		if set != 1 {

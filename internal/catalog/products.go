@@ -3,13 +3,17 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	entsql "entgo.io/ent/dialect/sql"
 
 	"storefront/ent"
 	"storefront/ent/collection"
 	"storefront/ent/collectionproduct"
+	"storefront/ent/marketprice"
 	"storefront/ent/product"
+	"storefront/ent/productvariant"
+	"storefront/internal/market"
 	"storefront/internal/paging"
 	"storefront/internal/searchindex"
 )
@@ -33,15 +37,16 @@ const (
 )
 
 // productOrder returns the ORDER BY terms of a product sort key (ID is the tie-breaker of all).
-// ranked says whether the listing joins full-text matches (as rankAlias) to rank by.
-func productOrder(key ProductSort, ranked bool) ([]paging.Term, error) {
+// ranked says whether the listing joins full-text matches (as rankAlias) to rank by; pr is
+// the market whose prices PRICE sorts by.
+func productOrder(key ProductSort, ranked bool, pr market.Pricer) ([]paging.Term, error) {
 	switch key {
 	case SortID, "":
 		return nil, nil
 	case SortTitle:
 		return []paging.Term{{Expr: paging.Column("title"), Kind: paging.KindString}}, nil
 	case SortPrice:
-		return []paging.Term{{Expr: paging.Column("min_price"), Kind: paging.KindInt}}, nil
+		return []paging.Term{priceTerm(pr)}, nil
 	case SortBestSelling:
 		return []paging.Term{{Expr: paging.Column("units_sold"), Kind: paging.KindInt, Desc: true}}, nil
 	case SortCreated:
@@ -63,6 +68,31 @@ func productOrder(key ProductSort, ranked bool) ([]paging.Term, error) {
 	return nil, &paging.InputError{Argument: "sortKey", Message: fmt.Sprintf("unknown sort key %q", key)}
 }
 
+// priceTerm orders products by the lowest price pr's market shows for them. In the shop
+// currency, or in a market without fixed prices for a product, that is its lowest shop
+// price (converted and rounded: conversion never reverses an order); a product with fixed
+// prices in the market is placed by the lowest of its variants' fixed or converted prices,
+// all in the market's currency, so both kinds compare. The fixed-price test goes through
+// the market prices' (market, product) index; only products that have some read their
+// variants.
+func priceTerm(pr market.Pricer) paging.Term {
+	minPrice := paging.Term{Expr: paging.Column(product.FieldMinPrice), Kind: paging.KindInt}
+	if pr.MarketID == 0 {
+		return minPrice
+	}
+	converted, ok := pr.SQLPrice("t." + product.FieldMinPrice)
+	variantPrice, ok2 := pr.SQLPrice("v." + productvariant.FieldPrice)
+	if !ok || !ok2 {
+		return minPrice
+	}
+	mp := func(alias string) string {
+		return fmt.Sprintf("%s %s WHERE %s.%s = %d", marketprice.Table, alias, alias, marketprice.FieldMarketID, pr.MarketID)
+	}
+	expr := fmt.Sprintf("CASE WHEN EXISTS (SELECT 1 FROM %s AND f.%s = t.id) THEN COALESCE((SELECT MIN(COALESCE(mp.%s, %s)) FROM %s v LEFT JOIN %s AND mp.%s = v.id WHERE v.%s = t.id), 0) ELSE %s END",
+		mp("f"), marketprice.FieldProductID, marketprice.FieldPrice, variantPrice, productvariant.Table, strings.Replace(mp("mp"), " WHERE ", " ON ", 1), marketprice.FieldVariantID, productvariant.FieldProductID, converted)
+	return paging.Term{Expr: func(b *entsql.Builder) { b.WriteString(expr) }, Kind: paging.KindInt}
+}
+
 // ProductListOptions select and order the products of a listing.
 type ProductListOptions struct {
 	Sort ProductSort
@@ -71,6 +101,8 @@ type ProductListOptions struct {
 	Query string
 	// Currency is the shop currency, for amounts in Query.
 	Currency string
+	// Pricer is the buyer's market, whose prices PRICE sorts by.
+	Pricer market.Pricer
 }
 
 // Products lists published products, one page, in two statements whatever the page size.
@@ -85,7 +117,7 @@ func (s *Service) Products(ctx context.Context, args Args, opts ProductListOptio
 		return paging.Page[*ent.Product]{}, err
 	}
 	where, ranked := c.where(searchindex.Products, root, opts.Sort == SortRelevance)
-	order, err := productOrder(opts.Sort, ranked)
+	order, err := productOrder(opts.Sort, ranked, opts.Pricer)
 	if err != nil {
 		return paging.Page[*ent.Product]{}, err
 	}
@@ -120,8 +152,9 @@ type CollectionProductsKey struct {
 
 // CollectionProducts lists the published products of several collections at once, a page
 // per collection, in two statements. Sort MANUAL follows the collection's manual order.
-func (s *Service) CollectionProducts(ctx context.Context, collectionIDs []int, args Args, sort ProductSort, filter []func(*entsql.Selector)) (map[int]paging.Page[*ent.Product], error) {
-	order, err := productOrder(sort, false)
+// PRICE sorts by the prices pr's market shows.
+func (s *Service) CollectionProducts(ctx context.Context, collectionIDs []int, args Args, sort ProductSort, filter []func(*entsql.Selector), pr market.Pricer) (map[int]paging.Page[*ent.Product], error) {
+	order, err := productOrder(sort, false, pr)
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,8 @@ type SearchRequest struct {
 	Currency string
 	// Pricer is the buyer's market, whose currency price filters and the price facet use.
 	Pricer market.Pricer
+	// Language, when set, is the LanguageCode (not the shop's) option facets are labelled in.
+	Language string
 }
 
 // SearchItem is one search result: a product, a page or an article.
@@ -318,7 +320,7 @@ func (r *SearchResult) Facets(ctx context.Context) ([]Facet, error) {
 	if r.plan.products == nil {
 		return []Facet{}, nil
 	}
-	return r.plan.svc.Facets(ctx, r.plan.productBase, r.plan.req.Filters, r.plan.req.Pricer)
+	return r.plan.svc.Facets(ctx, r.plan.productBase, r.plan.req.Filters, r.plan.req.Pricer, r.plan.req.Language)
 }
 
 func (s *Service) planSearch(ctx context.Context, req SearchRequest) (*searchPlan, error) {
@@ -377,7 +379,7 @@ func (s *Service) planSearch(ctx context.Context, req SearchRequest) (*searchPla
 				l.Order = append(l.Order, paging.Term{Expr: paging.Column(product.FieldUnitsSold), Kind: paging.KindInt, Desc: true})
 			}
 		case "PRICE":
-			l.Order = append(l.Order, paging.Term{Expr: paging.Column(product.FieldMinPrice), Kind: paging.KindInt})
+			l.Order = append(l.Order, priceTerm(req.Pricer))
 		default:
 			return nil, &InputError{Argument: "sortKey", Message: fmt.Sprintf("unknown sort key %q", req.Sort)}
 		}

@@ -240,3 +240,34 @@ func (p Pricer) ShopBounds(lo, hi int64) (shopLo, shopHi int64, empty bool) {
 	}
 	return shopLo, shopHi, empty
 }
+
+// SQLPrice is an SQL expression of Price over expr, an integer expression of shop prices in
+// minor units (a column), in integer arithmetic that SQLite and PostgreSQL evaluate alike:
+// for sorting by the prices a market shows. ok is false when the rate's fraction is too
+// large for 64-bit arithmetic on prices up to 10^9 minor units.
+func (p Pricer) SQLPrice(expr string) (sql string, ok bool) {
+	if p.rate == nil {
+		return expr, true
+	}
+	sc := p.scale()
+	if !sc.Num().IsInt64() || !sc.Denom().IsInt64() || sc.Num().Int64() > 1<<30 || sc.Denom().Int64() > 1<<30 {
+		return "", false
+	}
+	num, den := sc.Num().Int64(), sc.Denom().Int64()
+	// Convert: half up, for the non-negative amounts prices are.
+	c := fmt.Sprintf("((%s) * %d + %d) / %d", expr, 2*num, den, 2*den)
+	unit := pow10(money.MinorDigits(p.Currency))
+	rounded := c
+	switch p.rounding {
+	case RoundWhole:
+		rounded = fmt.Sprintf("(%s + %d) / %d * %d", c, unit-1, unit, unit)
+	case RoundNinetyNine:
+		if unit == 1 {
+			rounded = fmt.Sprintf("(%s + 10) / 10 * 10 - 1", c)
+		} else {
+			step := unit / 100
+			rounded = fmt.Sprintf("(%s + %d) / %d * %d - %d", c, step+unit-1, unit, unit, step)
+		}
+	}
+	return fmt.Sprintf("CASE WHEN %s <= 0 THEN %s ELSE %s END", c, c, rounded), true
+}

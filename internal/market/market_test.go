@@ -1,7 +1,10 @@
 package market
 
 import (
+	"database/sql"
 	"testing"
+
+	_ "github.com/mattn/go-sqlite3"
 
 	"storefront/ent"
 	entmarket "storefront/ent/market"
@@ -31,5 +34,43 @@ func TestShopBounds(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSQLPrice: SQLPrice computes in SQL (SQLite here; PostgreSQL through the API tests)
+// exactly what Price does, for every rounding rule and minor-digit difference.
+func TestSQLPrice(t *testing.T) {
+	db, err := sql.Open("sqlite3", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	set := Set{ShopCurrency: "USD", Markets: []*ent.Market{
+		{ID: 1, CurrencyCode: "CAD", Countries: []string{"CA"}, ExchangeRate: "1.35", PriceRounding: entmarket.PriceRoundingNINETY_NINE},
+		{ID: 2, CurrencyCode: "GBP", Countries: []string{"GB"}, ExchangeRate: "0.79", PriceRounding: entmarket.PriceRoundingWHOLE},
+		{ID: 3, CurrencyCode: "EUR", Countries: []string{"FR"}, ExchangeRate: "0.92", PriceRounding: entmarket.PriceRoundingNONE},
+		{ID: 4, CurrencyCode: "JPY", Countries: []string{"JP"}, ExchangeRate: "151.5", PriceRounding: entmarket.PriceRoundingNINETY_NINE},
+		{ID: 5, CurrencyCode: "KWD", Countries: []string{"KW"}, ExchangeRate: "0.3071", PriceRounding: entmarket.PriceRoundingWHOLE},
+	}}
+	for _, country := range []string{"CA", "GB", "FR", "JP", "KW", "US"} {
+		p := set.For(country)
+		expr, ok := p.SQLPrice("a")
+		if !ok {
+			t.Fatalf("%s: no SQL expression", country)
+		}
+		rows, err := db.Query(`WITH RECURSIVE n(a) AS (SELECT 0 UNION ALL SELECT a + 1 FROM n WHERE a < 20000) SELECT a, ` + expr + ` FROM n`)
+		if err != nil {
+			t.Fatalf("%s: %v", country, err)
+		}
+		for rows.Next() {
+			var a, got int64
+			if err := rows.Scan(&a, &got); err != nil {
+				t.Fatal(err)
+			}
+			if want := p.Price(a); got != want {
+				t.Fatalf("%s: SQL prices %d at %d, Price %d", country, a, got, want)
+			}
+		}
+		rows.Close()
 	}
 }
