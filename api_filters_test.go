@@ -138,7 +138,7 @@ func TestStatementTimeoutIsReported(t *testing.T) {
 					timeouts++
 				}
 				if strings.Contains(r.Raw, "INTERNAL_SERVER_ERROR") {
-					t.Errorf("timeout %s: internal error %s", d, r.Raw[:min(300, len(r.Raw))])
+					t.Errorf("timeout %s: internal error %s\nlog: %s", d, r.Raw[:min(300, len(r.Raw))], failures(api.Log.String()))
 				}
 			}
 		}
@@ -169,4 +169,15 @@ func BenchmarkFilters(b *testing.B) {
 			})
 		}
 	}
+}
+
+// failures are the log lines of failed resolvers.
+func failures(log string) string {
+	var out []string
+	for _, l := range strings.Split(log, "\n") {
+		if strings.Contains(l, "resolver failed") || strings.Contains(l, "panicked") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

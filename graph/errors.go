@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"runtime/debug"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/lib/pq"
@@ -63,16 +65,21 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 
 // stoppedByTimeout reports whether err comes from the request's deadline: the context's
 // own error, a PostgreSQL statement cancelled on it (query_canceled, 57014), an SQLite
-// statement interrupted, or any failure once the deadline has passed.
+// statement interrupted, a connection whose dial ran into it (lib/pq dials with the
+// request's context: "dial tcp …: i/o timeout"), or any failure once the deadline has
+// passed — by the clock, since the context marks itself done a moment later under load.
 func stoppedByTimeout(ctx context.Context, err error) bool {
 	var pqErr *pq.Error
 	var sqliteErr sqlite3.Error
 	switch {
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
 		return true
 	case errors.As(err, &pqErr) && pqErr.Code == "57014":
 		return true
 	case errors.As(err, &sqliteErr) && sqliteErr.Code == sqlite3.ErrInterrupt:
+		return true
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
 		return true
 	}
 	return errors.Is(ctx.Err(), context.DeadlineExceeded)
