@@ -77,7 +77,11 @@ fragment N on Node { id ... on Product { handle } }`, vars: map[string]any{"skip
 		{name: "canada", query: `query Q @inContext(country: CA) { products(first: 5) { nodes { handle priceRange { minVariantPrice { amount currencyCode } } variants(first: 2) { nodes { price { amount currencyCode } compareAtPrice { amount currencyCode } } } } } }`, fast: true},
 		{name: "britain in english", query: `query Q($c: CountryCode, $l: LanguageCode) @inContext(country: $c, language: $l) { collection(handle: "apparel") { title products(first: 3) { nodes { title variants(first: 1) { nodes { price { amount currencyCode } } } } } } }`,
 			vars: map[string]any{"c": "GB", "l": "EN"}, fast: true},
+		{name: "fragment on a product's collections", query: `{ products(first: 3) { nodes { collections(first: 3) { nodes { ...C } } } } }
+fragment C on Collection { handle title }`, fast: true},
 		// Not served: answered by gqlgen as before, compared all the same.
+		{name: "products of a product's collections", query: `{ products(first: 3) { nodes { collections(first: 3) { nodes { ...C } } } } }
+fragment C on Collection { products(first: 2) { nodes { handle } } }`},
 		{name: "another language", query: `query @inContext(language: FR) { products(first: 3) { nodes { title } } }`},
 		{name: "filters", query: `{ collection(handle: "apparel") { products(first: 3, filters: [{available: true}]) { nodes { handle } filters { id } } } }`},
 		{name: "unserved field", query: `{ products(first: 2) { nodes { handle trackingParameters } } }`},

@@ -106,7 +106,7 @@ func (f *fastRead) init() {
 }
 
 func (f *fastRead) satisfies(typ, cond string) bool {
-	for _, s := range f.sat[typ] {
+	for _, s := range f.sat[schemaType(typ)] {
 		if s == cond {
 			return true
 		}
