@@ -42356,8 +42356,8 @@ type ProductVariantMutation struct {
 	requires_shipping      *bool
 	available              *int
 	addavailable           *int
-	selected_options       *[]schema.SelectedOption
-	appendselected_options []schema.SelectedOption
+	selected_options       *schema.SelectedOptions
+	appendselected_options schema.SelectedOptions
 	position               *int
 	addposition            *int
 	clearedFields          map[string]struct{}
@@ -42988,13 +42988,13 @@ func (m *ProductVariantMutation) ResetAvailable() {
 }
 
 // SetSelectedOptions sets the "selected_options" field.
-func (m *ProductVariantMutation) SetSelectedOptions(so []schema.SelectedOption) {
+func (m *ProductVariantMutation) SetSelectedOptions(so schema.SelectedOptions) {
 	m.selected_options = &so
 	m.appendselected_options = nil
 }
 
 // SelectedOptions returns the value of the "selected_options" field in the mutation.
-func (m *ProductVariantMutation) SelectedOptions() (r []schema.SelectedOption, exists bool) {
+func (m *ProductVariantMutation) SelectedOptions() (r schema.SelectedOptions, exists bool) {
 	v := m.selected_options
 	if v == nil {
 		return
@@ -43005,7 +43005,7 @@ func (m *ProductVariantMutation) SelectedOptions() (r []schema.SelectedOption, e
 // OldSelectedOptions returns the old "selected_options" field's value of the ProductVariant entity.
 // If the ProductVariant object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ProductVariantMutation) OldSelectedOptions(ctx context.Context) (v []schema.SelectedOption, err error) {
+func (m *ProductVariantMutation) OldSelectedOptions(ctx context.Context) (v schema.SelectedOptions, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldSelectedOptions is only allowed on UpdateOne operations")
 	}
@@ -43020,12 +43020,12 @@ func (m *ProductVariantMutation) OldSelectedOptions(ctx context.Context) (v []sc
 }
 
 // AppendSelectedOptions adds so to the "selected_options" field.
-func (m *ProductVariantMutation) AppendSelectedOptions(so []schema.SelectedOption) {
+func (m *ProductVariantMutation) AppendSelectedOptions(so schema.SelectedOptions) {
 	m.appendselected_options = append(m.appendselected_options, so...)
 }
 
 // AppendedSelectedOptions returns the list of values that were appended to the "selected_options" field in this mutation.
-func (m *ProductVariantMutation) AppendedSelectedOptions() ([]schema.SelectedOption, bool) {
+func (m *ProductVariantMutation) AppendedSelectedOptions() (schema.SelectedOptions, bool) {
 	if len(m.appendselected_options) == 0 {
 		return nil, false
 	}
@@ -43531,7 +43531,7 @@ func (m *ProductVariantMutation) SetField(name string, value ent.Value) error {
 		m.SetAvailable(v)
 		return nil
 	case productvariant.FieldSelectedOptions:
-		v, ok := value.([]schema.SelectedOption)
+		v, ok := value.(schema.SelectedOptions)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}

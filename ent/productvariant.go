@@ -44,7 +44,7 @@ type ProductVariant struct {
 	// Units that can still be sold.
 	Available int `json:"available,omitempty"`
 	// Option values that identify this variant, in option order.
-	SelectedOptions []schema.SelectedOption `json:"selected_options,omitempty"`
+	SelectedOptions schema.SelectedOptions `json:"selected_options,omitempty"`
 	// Order of the variant within its product.
 	Position int `json:"position,omitempty"`
 	// ProductID holds the value of the "product_id" field.

@@ -165,7 +165,7 @@ func (_c *ProductVariantCreate) SetNillableAvailable(v *int) *ProductVariantCrea
 }
 
 // SetSelectedOptions sets the "selected_options" field.
-func (_c *ProductVariantCreate) SetSelectedOptions(v []schema.SelectedOption) *ProductVariantCreate {
+func (_c *ProductVariantCreate) SetSelectedOptions(v schema.SelectedOptions) *ProductVariantCreate {
 	_c.mutation.SetSelectedOptions(v)
 	return _c
 }
@@ -716,7 +716,7 @@ func (u *ProductVariantUpsert) AddAvailable(v int) *ProductVariantUpsert {
 }
 
 // SetSelectedOptions sets the "selected_options" field.
-func (u *ProductVariantUpsert) SetSelectedOptions(v []schema.SelectedOption) *ProductVariantUpsert {
+func (u *ProductVariantUpsert) SetSelectedOptions(v schema.SelectedOptions) *ProductVariantUpsert {
 	u.Set(productvariant.FieldSelectedOptions, v)
 	return u
 }
@@ -1010,7 +1010,7 @@ func (u *ProductVariantUpsertOne) UpdateAvailable() *ProductVariantUpsertOne {
 }
 
 // SetSelectedOptions sets the "selected_options" field.
-func (u *ProductVariantUpsertOne) SetSelectedOptions(v []schema.SelectedOption) *ProductVariantUpsertOne {
+func (u *ProductVariantUpsertOne) SetSelectedOptions(v schema.SelectedOptions) *ProductVariantUpsertOne {
 	return u.Update(func(s *ProductVariantUpsert) {
 		s.SetSelectedOptions(v)
 	})
@@ -1480,7 +1480,7 @@ func (u *ProductVariantUpsertBulk) UpdateAvailable() *ProductVariantUpsertBulk {
 }
 
 // SetSelectedOptions sets the "selected_options" field.
-func (u *ProductVariantUpsertBulk) SetSelectedOptions(v []schema.SelectedOption) *ProductVariantUpsertBulk {
+func (u *ProductVariantUpsertBulk) SetSelectedOptions(v schema.SelectedOptions) *ProductVariantUpsertBulk {
 	return u.Update(func(s *ProductVariantUpsert) {
 		s.SetSelectedOptions(v)
 	})

@@ -213,13 +213,13 @@ func (_u *ProductVariantUpdate) AddAvailable(v int) *ProductVariantUpdate {
 }
 
 // SetSelectedOptions sets the "selected_options" field.
-func (_u *ProductVariantUpdate) SetSelectedOptions(v []schema.SelectedOption) *ProductVariantUpdate {
+func (_u *ProductVariantUpdate) SetSelectedOptions(v schema.SelectedOptions) *ProductVariantUpdate {
 	_u.mutation.SetSelectedOptions(v)
 	return _u
 }
 
 // AppendSelectedOptions appends value to the "selected_options" field.
-func (_u *ProductVariantUpdate) AppendSelectedOptions(v []schema.SelectedOption) *ProductVariantUpdate {
+func (_u *ProductVariantUpdate) AppendSelectedOptions(v schema.SelectedOptions) *ProductVariantUpdate {
 	_u.mutation.AppendSelectedOptions(v)
 	return _u
 }
@@ -813,13 +813,13 @@ func (_u *ProductVariantUpdateOne) AddAvailable(v int) *ProductVariantUpdateOne 
 }
 
 // SetSelectedOptions sets the "selected_options" field.
-func (_u *ProductVariantUpdateOne) SetSelectedOptions(v []schema.SelectedOption) *ProductVariantUpdateOne {
+func (_u *ProductVariantUpdateOne) SetSelectedOptions(v schema.SelectedOptions) *ProductVariantUpdateOne {
 	_u.mutation.SetSelectedOptions(v)
 	return _u
 }
 
 // AppendSelectedOptions appends value to the "selected_options" field.
-func (_u *ProductVariantUpdateOne) AppendSelectedOptions(v []schema.SelectedOption) *ProductVariantUpdateOne {
+func (_u *ProductVariantUpdateOne) AppendSelectedOptions(v schema.SelectedOptions) *ProductVariantUpdateOne {
 	_u.mutation.AppendSelectedOptions(v)
 	return _u
 }

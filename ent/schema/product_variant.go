@@ -39,7 +39,7 @@ func (ProductVariant) Fields() []ent.Field {
 		field.Enum("weight_unit").Values("GRAMS", "KILOGRAMS", "OUNCES", "POUNDS").Default("KILOGRAMS"),
 		field.Bool("requires_shipping").Default(true),
 		field.Int("available").NonNegative().Default(0).Comment("Units that can still be sold."),
-		field.JSON("selected_options", []SelectedOption{}).Comment("Option values that identify this variant, in option order."),
+		field.JSON("selected_options", SelectedOptions{}).Annotations(entgql.Type("[SelectedOption!]")).Comment("Option values that identify this variant, in option order."),
 		field.Int("position").Default(0).Comment("Order of the variant within its product."),
 		field.Int("product_id"),
 		field.Int("image_id").Optional().Nillable(),

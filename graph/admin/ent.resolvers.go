@@ -8,10 +8,21 @@ package admin
 import (
 	"context"
 	"storefront/ent"
+	"storefront/ent/schema"
 	"storefront/graph/admin/generated"
 
 	"entgo.io/contrib/entgql"
 )
+
+func (r *productVariantResolver) SelectedOptions(ctx context.Context, obj *ent.ProductVariant) ([]*schema.SelectedOption, error) {
+	// The ent field's type is schema.SelectedOptions (decoded quickly for catalog reads),
+	// which gqlgen does not bind to a list by itself.
+	out := make([]*schema.SelectedOption, len(obj.SelectedOptions))
+	for i := range obj.SelectedOptions {
+		out[i] = &obj.SelectedOptions[i]
+	}
+	return out, nil
+}
 
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
 	return node(ctx, r.DB.Client, id)

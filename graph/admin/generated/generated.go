@@ -1781,6 +1781,8 @@ type ProductResolver interface {
 	Status(ctx context.Context, obj *ent.Product) (model.ProductStatus, error)
 }
 type ProductVariantResolver interface {
+	SelectedOptions(ctx context.Context, obj *ent.ProductVariant) ([]*schema.SelectedOption, error)
+
 	PriceV2(ctx context.Context, obj *ent.ProductVariant) (*money.Money, error)
 	CompareAtPriceV2(ctx context.Context, obj *ent.ProductVariant) (*money.Money, error)
 }
@@ -48162,11 +48164,11 @@ func (ec *executionContext) _ProductVariant_selectedOptions(ctx context.Context,
 			return ec.fieldContext_ProductVariant_selectedOptions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.SelectedOptions, nil
+			return ec.Resolvers.ProductVariant().SelectedOptions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []schema.SelectedOption) graphql.Marshaler {
-			return ec.marshalNSelectedOption2ᚕstorefrontᚋentᚋschemaᚐSelectedOptionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*schema.SelectedOption) graphql.Marshaler {
+			return ec.marshalNSelectedOption2ᚕᚖstorefrontᚋentᚋschemaᚐSelectedOptionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -48176,8 +48178,8 @@ func (ec *executionContext) fieldContext_ProductVariant_selectedOptions(_ contex
 	fc = &graphql.FieldContext{
 		Object:     "ProductVariant",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SelectedOption(ctx, field)
 		},
@@ -101931,10 +101933,11 @@ func (ec *executionContext) _ProductVariant(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "selectedOptions":
-			out.Values[i] = ec._ProductVariant_selectedOptions(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductVariant_selectedOptions(ctx, field, obj)
+				})
 		case "position":
 			out.Values[i] = ec._ProductVariant_position(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -107666,15 +107669,11 @@ func (ec *executionContext) marshalNSearchTotals2ᚖstorefrontᚋgraphᚋadmin�
 	return ec._SearchTotals(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSelectedOption2storefrontᚋentᚋschemaᚐSelectedOption(ctx context.Context, sel ast.SelectionSet, v schema.SelectedOption) graphql.Marshaler {
-	return ec._SelectedOption(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNSelectedOption2ᚕstorefrontᚋentᚋschemaᚐSelectedOptionᚄ(ctx context.Context, sel ast.SelectionSet, v []schema.SelectedOption) graphql.Marshaler {
+func (ec *executionContext) marshalNSelectedOption2ᚕᚖstorefrontᚋentᚋschemaᚐSelectedOptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*schema.SelectedOption) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSelectedOption2storefrontᚋentᚋschemaᚐSelectedOption(ctx, sel, v[i])
+		return ec.marshalNSelectedOption2ᚖstorefrontᚋentᚋschemaᚐSelectedOption(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -107684,6 +107683,14 @@ func (ec *executionContext) marshalNSelectedOption2ᚕstorefrontᚋentᚋschema�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSelectedOption2ᚖstorefrontᚋentᚋschemaᚐSelectedOption(ctx context.Context, sel ast.SelectionSet, v *schema.SelectedOption) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SelectedOption!")
+		return graphql.Null
+	}
+	return ec._SelectedOption(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNShippingRateCondition2storefrontᚋentᚋshippingrateᚐCondition(ctx context.Context, v any) (shippingrate.Condition, error) {
