@@ -2,16 +2,19 @@ package catalog
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
+
+	entsql "entgo.io/ent/dialect/sql"
 
 	"storefront/ent"
 	"storefront/ent/collectionproduct"
 	"storefront/ent/menuitem"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
-	"storefront/ent/productoption"
-	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
+	"storefront/internal/store"
 )
 
 // The batch reads below serve the per-request loaders: each answers for many parents in
@@ -68,24 +71,65 @@ func (s *Service) ImagesByID(ctx context.Context, ids []int) (map[int]*ent.Produ
 }
 
 // OptionsByProduct returns each product's options in position order, with their values
-// loaded in position order (two statements).
+// in position order, in one statement (options left-joined with their values). The
+// entities are built here, not by ent: they carry no client, so their edge queries
+// (QueryValues…) cannot be called; every read of the catalog uses Edges instead.
 func (s *Service) OptionsByProduct(ctx context.Context, productIDs []int) (map[int][]*ent.ProductOption, error) {
-	os, err := s.db.ProductOption.Query().
-		Where(productoption.ProductIDIn(productIDs...)).
-		Order(ent.Asc(productoption.FieldProductID), ent.Asc(productoption.FieldPosition), ent.Asc(productoption.FieldID)).
-		WithValues(func(q *ent.ProductOptionValueQuery) {
-			q.Order(ent.Asc(productoptionvalue.FieldPosition), ent.Asc(productoptionvalue.FieldID))
-		}).
-		All(ctx)
-	if err != nil {
+	out := make(map[int][]*ent.ProductOption, len(productIDs))
+	args := make([]any, len(productIDs))
+	for i, id := range productIDs {
+		out[id] = nil
+		args[i] = id
+	}
+	if len(productIDs) == 0 {
+		return out, nil
+	}
+	q := store.Rebind(s.db.Dialect, `SELECT o.id, o.name, o.position, o.product_id,
+	v.id, v.name, v.position, v.swatch_color, v.swatch_image_id
+FROM product_options o LEFT JOIN product_option_values v ON v.option_id = o.id
+WHERE o.product_id IN (`+placeholders(len(args))+`)
+ORDER BY o.product_id, o.position, o.id, v.position, v.id`)
+	var rows entsql.Rows
+	if err := s.db.Driver.Query(ctx, q, args, &rows); err != nil {
 		return nil, fmt.Errorf("load options: %w", err)
 	}
-	for _, o := range os {
-		for _, v := range o.Edges.Values {
-			v.Edges.Option = o // a value's variant lookups need its option and product
+	defer rows.Close()
+	var last *ent.ProductOption
+	for rows.Next() {
+		var o ent.ProductOption
+		var vID, vPos sql.NullInt64
+		var vName, swatch sql.NullString
+		var swatchImage sql.NullInt64
+		if err := rows.Scan(&o.ID, &o.Name, &o.Position, &o.ProductID, &vID, &vName, &vPos, &swatch, &swatchImage); err != nil {
+			return nil, fmt.Errorf("load options: %w", err)
 		}
+		if last == nil || last.ID != o.ID {
+			last = &o
+			out[o.ProductID] = append(out[o.ProductID], last)
+		}
+		if !vID.Valid {
+			continue
+		}
+		v := &ent.ProductOptionValue{ID: int(vID.Int64), Name: vName.String, Position: int(vPos.Int64), OptionID: last.ID}
+		if swatch.Valid {
+			v.SwatchColor = &swatch.String
+		}
+		if swatchImage.Valid {
+			id := int(swatchImage.Int64)
+			v.SwatchImageID = &id
+		}
+		v.Edges.Option = last // a value's variant lookups need its option and product
+		last.Edges.Values = append(last.Edges.Values, v)
 	}
-	return group(productIDs, os, func(o *ent.ProductOption) int { return o.ProductID }), nil
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load options: %w", err)
+	}
+	return out, nil
+}
+
+// placeholders is "?, ?, …" for n arguments (store.Rebind numbers them for PostgreSQL).
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // ProductsByID returns published products by ID; invisible ones are absent.
