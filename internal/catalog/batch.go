@@ -13,7 +13,6 @@ import (
 	"storefront/ent/menuitem"
 	"storefront/ent/product"
 	"storefront/ent/productimage"
-	"storefront/ent/productvariant"
 	"storefront/internal/store"
 )
 
@@ -35,10 +34,10 @@ func group[T any](keys []int, items []T, parent func(T) int) map[int][]T {
 
 // VariantsByProduct returns each product's variants in position order.
 func (s *Service) VariantsByProduct(ctx context.Context, productIDs []int) (map[int][]*ent.ProductVariant, error) {
-	vs, err := s.db.ProductVariant.Query().
-		Where(productvariant.ProductIDIn(productIDs...)).
-		Order(ent.Asc(productvariant.FieldProductID), ent.Asc(productvariant.FieldPosition), ent.Asc(productvariant.FieldID)).
-		All(ctx)
+	if len(productIDs) == 0 {
+		return map[int][]*ent.ProductVariant{}, nil
+	}
+	vs, err := queryRows(ctx, s.db, fmt.Sprintf(variantsByProductSQL, placeholders(len(productIDs))), intArgs(productIDs), scanVariant)
 	if err != nil {
 		return nil, fmt.Errorf("load variants: %w", err)
 	}
