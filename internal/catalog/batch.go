@@ -9,10 +9,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"storefront/ent"
-	"storefront/ent/collectionproduct"
 	"storefront/ent/menuitem"
-	"storefront/ent/product"
-	"storefront/ent/productimage"
 	"storefront/internal/store"
 )
 
@@ -46,10 +43,11 @@ func (s *Service) VariantsByProduct(ctx context.Context, productIDs []int) (map[
 
 // ImagesByProduct returns each product's images in position order.
 func (s *Service) ImagesByProduct(ctx context.Context, productIDs []int) (map[int][]*ent.ProductImage, error) {
-	is, err := s.db.ProductImage.Query().
-		Where(productimage.ProductIDIn(productIDs...)).
-		Order(ent.Asc(productimage.FieldProductID), ent.Asc(productimage.FieldPosition), ent.Asc(productimage.FieldID)).
-		All(ctx)
+	if len(productIDs) == 0 {
+		return map[int][]*ent.ProductImage{}, nil
+	}
+	is, err := queryRows(ctx, s.db, imageSelect+`i.product_id IN (`+placeholders(len(productIDs))+`) ORDER BY i.product_id, i.position, i.id`,
+		intArgs(productIDs), scanImage)
 	if err != nil {
 		return nil, fmt.Errorf("load images: %w", err)
 	}
@@ -58,7 +56,10 @@ func (s *Service) ImagesByProduct(ctx context.Context, productIDs []int) (map[in
 
 // ImagesByID returns images by ID (for variant images).
 func (s *Service) ImagesByID(ctx context.Context, ids []int) (map[int]*ent.ProductImage, error) {
-	is, err := s.db.ProductImage.Query().Where(productimage.IDIn(ids...)).All(ctx)
+	if len(ids) == 0 {
+		return map[int]*ent.ProductImage{}, nil
+	}
+	is, err := queryRows(ctx, s.db, imageSelect+`i.id IN (`+placeholders(len(ids))+`)`, intArgs(ids), scanImage)
 	if err != nil {
 		return nil, fmt.Errorf("load images: %w", err)
 	}
@@ -133,9 +134,12 @@ func placeholders(n int) string {
 
 // ProductsByID returns published products by ID; invisible ones are absent.
 func (s *Service) ProductsByID(ctx context.Context, ids []int) (map[int]*ent.Product, error) {
-	ps, err := s.db.Product.Query().Where(product.IDIn(ids...), s.visibleProduct()).All(ctx)
+	if len(ids) == 0 {
+		return map[int]*ent.Product{}, nil
+	}
+	ps, err := s.products(ctx, `p.id IN (`+placeholders(len(ids))+`) AND `+visibleProductSQL, append(intArgs(ids), s.now())...)
 	if err != nil {
-		return nil, fmt.Errorf("load products: %w", err)
+		return nil, err
 	}
 	out := make(map[int]*ent.Product, len(ps))
 	for _, p := range ps {
@@ -145,23 +149,47 @@ func (s *Service) ProductsByID(ctx context.Context, ids []int) (map[int]*ent.Pro
 }
 
 // CollectionsByProduct returns, for each product, the published collections that contain
-// it, in collection ID order (two statements).
+// it, in collection ID order (two statements: the memberships, then each collection once).
 func (s *Service) CollectionsByProduct(ctx context.Context, productIDs []int) (map[int][]*ent.Collection, error) {
-	ms, err := s.db.CollectionProduct.Query().
-		Where(collectionproduct.ProductIDIn(productIDs...), collectionproduct.HasCollectionWith(s.visibleCollection())).
-		Order(ent.Asc(collectionproduct.FieldProductID), ent.Asc(collectionproduct.FieldCollectionID)).
-		WithCollection().
-		All(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load collections of products: %w", err)
-	}
 	out := make(map[int][]*ent.Collection, len(productIDs))
 	for _, id := range productIDs {
 		out[id] = nil
 	}
+	if len(productIDs) == 0 {
+		return out, nil
+	}
+	type member struct{ product, collection int }
+	ms, err := queryRows(ctx, s.db, `SELECT cp.product_id, cp.collection_id FROM collection_products cp
+JOIN collections c ON c.id = cp.collection_id
+WHERE cp.product_id IN (`+placeholders(len(productIDs))+`) AND `+visibleCollectionSQL+`
+ORDER BY cp.product_id, cp.collection_id`, append(intArgs(productIDs), s.now()), func(rows *entsql.Rows) (*member, error) {
+		var m member
+		return &m, rows.Scan(&m.product, &m.collection)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load collections of products: %w", err)
+	}
+	if len(ms) == 0 {
+		return out, nil
+	}
+	byID := map[int]*ent.Collection{}
+	var ids []int
 	for _, m := range ms {
-		if m.Edges.Collection != nil {
-			out[m.ProductID] = append(out[m.ProductID], m.Edges.Collection)
+		if _, seen := byID[m.collection]; !seen {
+			byID[m.collection] = nil
+			ids = append(ids, m.collection)
+		}
+	}
+	cs, err := s.collections(ctx, `c.id IN (`+placeholders(len(ids))+`)`, intArgs(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	for _, m := range ms {
+		if c := byID[m.collection]; c != nil {
+			out[m.product] = append(out[m.product], c)
 		}
 	}
 	return out, nil
@@ -182,9 +210,9 @@ func (s *Service) MenuItemsByMenu(ctx context.Context, menuIDs []int) (map[int][
 // ProductsAnyByID returns products by ID whether or not they are published: a cart line
 // keeps showing its product after the product is unpublished.
 func (s *Service) ProductsAnyByID(ctx context.Context, ids []int) ([]*ent.Product, error) {
-	ps, err := s.db.Product.Query().Where(product.IDIn(ids...)).All(ctx)
+	ps, err := s.productsByID(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("load products: %w", err)
+		return nil, err
 	}
 	return ps, nil
 }

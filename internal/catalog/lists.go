@@ -46,9 +46,12 @@ func (s *Service) Collections(ctx context.Context, args Args, sortKey string, fi
 	for i, r := range rp.Refs {
 		ids[i] = r.ID
 	}
-	cs, err := s.db.Collection.Query().Where(collection.IDIn(ids...)).All(ctx)
-	if err != nil {
-		return paging.Page[*ent.Collection]{}, fmt.Errorf("load collections: %w", err)
+	var cs []*ent.Collection
+	if len(ids) > 0 {
+		var err error
+		if cs, err = s.collections(ctx, `c.id IN (`+placeholders(len(ids))+`)`, intArgs(ids)...); err != nil {
+			return paging.Page[*ent.Collection]{}, err
+		}
 	}
 	return paging.Assemble(rp, cs, func(c *ent.Collection) int { return c.ID }), nil
 }

@@ -216,9 +216,9 @@ func (s *Service) loadProductPages(ctx context.Context, pages map[int]*paging.Re
 	}
 	byID := map[int]*ent.Product{}
 	if len(ids) > 0 {
-		ps, err := s.db.Product.Query().Where(product.IDIn(ids...)).All(ctx)
+		ps, err := s.productsByID(ctx, ids)
 		if err != nil {
-			return nil, fmt.Errorf("load products: %w", err)
+			return nil, err
 		}
 		for _, p := range ps {
 			byID[p.ID] = p

@@ -6,10 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	entsql "entgo.io/ent/dialect/sql"
 
 	"storefront/ent"
+	"storefront/ent/collection"
+	"storefront/ent/product"
+	"storefront/ent/productimage"
 	"storefront/ent/productvariant"
 	"storefront/internal/store"
 )
@@ -34,6 +38,53 @@ func columnList(alias string, cols []string) string {
 		b.WriteString(alias + "." + c)
 	}
 	return b.String()
+}
+
+var (
+	productSelect    = `SELECT ` + columnList("p", product.Columns) + ` FROM ` + product.Table + ` p WHERE `
+	collectionSelect = `SELECT ` + columnList("c", collection.Columns) + ` FROM ` + collection.Table + ` c WHERE `
+	imageSelect      = `SELECT ` + columnList("i", productimage.Columns) + ` FROM ` + productimage.Table + ` i WHERE `
+)
+
+// visibleProductSQL and visibleCollectionSQL are visibleProduct and visibleCollection for
+// aliases p and c, with s.now() as their argument.
+const (
+	visibleProductSQL    = `p.published AND (p.published_at IS NULL OR p.published_at <= ?)`
+	visibleCollectionSQL = `c.published AND (c.published_at IS NULL OR c.published_at <= ?)`
+)
+
+// products reads the products matching where (over alias p), hand-scanned.
+func (s *Service) products(ctx context.Context, where string, args ...any) ([]*ent.Product, error) {
+	ps, err := queryRows(ctx, s.db, productSelect+where, args, scanProduct)
+	if err != nil {
+		return nil, fmt.Errorf("load products: %w", err)
+	}
+	return ps, nil
+}
+
+// productsByID reads products by ID, published or not, in no particular order.
+func (s *Service) productsByID(ctx context.Context, ids []int) ([]*ent.Product, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return s.products(ctx, `p.id IN (`+placeholders(len(ids))+`)`, intArgs(ids)...)
+}
+
+// collections reads the collections matching where (over alias c), hand-scanned.
+func (s *Service) collections(ctx context.Context, where string, args ...any) ([]*ent.Collection, error) {
+	cs, err := queryRows(ctx, s.db, collectionSelect+where, args, scanCollection)
+	if err != nil {
+		return nil, fmt.Errorf("load collections: %w", err)
+	}
+	return cs, nil
+}
+
+// only is the one entity of a lookup by a unique key, or nil.
+func only[T any](ts []*T, err error) (*T, error) {
+	if err != nil || len(ts) == 0 {
+		return nil, err
+	}
+	return ts[0], nil
 }
 
 var variantsByProductSQL = `SELECT ` + columnList("v", productvariant.Columns) + ` FROM ` + productvariant.Table +
@@ -90,9 +141,130 @@ func scanVariant(rows *entsql.Rows) (*ent.ProductVariant, error) {
 		v.ImageID = &id
 	}
 	if len(opts) > 0 {
-		if err := json.Unmarshal(opts, &v.SelectedOptions); err != nil {
+		// Straight to the decoder: json.Unmarshal would first scan the whole text to
+		// validate it, which the decoder does itself (falling back to encoding/json).
+		if err := v.SelectedOptions.UnmarshalJSON(opts); err != nil {
 			return nil, fmt.Errorf("scan variant %d: selected options: %w", v.ID, err)
 		}
 	}
 	return v, nil
+}
+
+// scanProduct reads a row of product.Columns.
+func scanProduct(rows *entsql.Rows) (*ent.Product, error) {
+	p := new(ent.Product)
+	var publishedAt sql.NullTime
+	var seoTitle, seoDescription sql.NullString
+	var tags sql.RawBytes
+	if err := rows.Scan(&p.ID, &p.CreatedAt, &p.UpdatedAt, &p.Handle, &p.Title, &p.Description, &p.DescriptionHTML,
+		&p.Vendor, &p.ProductType, &tags, &p.Published, &p.Archived, &publishedAt, &seoTitle, &seoDescription,
+		&p.IsGiftCard, &p.MinPrice, &p.MaxPrice, &p.MinCompareAtPrice, &p.MaxCompareAtPrice, &p.UnitsSold); err != nil {
+		return nil, fmt.Errorf("scan product: %w", err)
+	}
+	if publishedAt.Valid {
+		p.PublishedAt = &publishedAt.Time
+	}
+	if seoTitle.Valid {
+		p.SeoTitle = &seoTitle.String
+	}
+	if seoDescription.Valid {
+		p.SeoDescription = &seoDescription.String
+	}
+	if len(tags) > 0 {
+		var err error
+		if p.Tags, err = decodeStrings(tags); err != nil {
+			return nil, fmt.Errorf("scan product %d: tags: %w", p.ID, err)
+		}
+	}
+	return p, nil
+}
+
+// scanCollection reads a row of collection.Columns.
+func scanCollection(rows *entsql.Rows) (*ent.Collection, error) {
+	c := new(ent.Collection)
+	var imageURL, imageAlt, seoTitle, seoDescription, sortOrder sql.NullString
+	var width, height sql.NullInt64
+	var publishedAt sql.NullTime
+	if err := rows.Scan(&c.ID, &c.CreatedAt, &c.UpdatedAt, &c.Handle, &c.Title, &c.Description, &c.DescriptionHTML,
+		&imageURL, &imageAlt, &width, &height, &seoTitle, &seoDescription, &c.Published, &publishedAt, &sortOrder); err != nil {
+		return nil, fmt.Errorf("scan collection: %w", err)
+	}
+	c.ImageURL = nullString(imageURL)
+	c.ImageAltText = nullString(imageAlt)
+	c.ImageWidth = nullInt(width)
+	c.ImageHeight = nullInt(height)
+	c.SeoTitle = nullString(seoTitle)
+	c.SeoDescription = nullString(seoDescription)
+	if publishedAt.Valid {
+		c.PublishedAt = &publishedAt.Time
+	}
+	c.SortOrder = collection.SortOrder(sortOrder.String)
+	return c, nil
+}
+
+// scanImage reads a row of productimage.Columns.
+func scanImage(rows *entsql.Rows) (*ent.ProductImage, error) {
+	i := new(ent.ProductImage)
+	var alt sql.NullString
+	var width, height sql.NullInt64
+	if err := rows.Scan(&i.ID, &i.URL, &alt, &width, &height, &i.Position, &i.ProductID); err != nil {
+		return nil, fmt.Errorf("scan image: %w", err)
+	}
+	i.AltText = nullString(alt)
+	i.Width = nullInt(width)
+	i.Height = nullInt(height)
+	return i, nil
+}
+
+func nullString(s sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	return &s.String
+}
+
+func nullInt(n sql.NullInt64) *int {
+	if !n.Valid {
+		return nil
+	}
+	v := int(n.Int64)
+	return &v
+}
+
+// decodeStrings decodes a JSON array of strings (a product's tags), by hand when its
+// strings have no escapes, else with encoding/json.
+func decodeStrings(b []byte) ([]string, error) {
+	if len(b) >= 2 && b[0] == '[' && b[len(b)-1] == ']' {
+		in := b[1 : len(b)-1]
+		out := []string{}
+		for len(in) > 0 {
+			if in[0] != '"' {
+				break
+			}
+			end := 1
+			for end < len(in) && in[end] != '"' && in[end] != '\\' && in[end] >= 0x20 {
+				end++
+			}
+			if end == len(in) || in[end] != '"' || !utf8.Valid(in[1:end]) {
+				break
+			}
+			out = append(out, string(in[1:end]))
+			in = in[end+1:]
+			if len(in) == 0 {
+				return out, nil
+			}
+			if in[0] != ',' || len(in) == 1 {
+				break
+			}
+			in = in[1:]
+		}
+		if len(b) == 2 {
+			return out, nil
+		}
+	}
+	var out []string
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

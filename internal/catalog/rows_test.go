@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"storefront/ent"
+	"storefront/ent/collection"
+	"storefront/ent/product"
+	"storefront/ent/productimage"
 	"storefront/ent/productoption"
 	"storefront/ent/productoptionvalue"
 	"storefront/ent/productvariant"
@@ -73,7 +77,127 @@ func TestHandScannedRowsMatchEnt(t *testing.T) {
 			}
 		}
 		same(t, "options", gotOptions, wantOptions)
+
+		// Products: one unpublished, one published in the past with SEO fields and tags
+		// that need escapes, one with no tags.
+		ps := db.Product.Query().Order(ent.Asc(product.FieldID)).Limit(3).AllX(ctx)
+		db.Product.UpdateOne(ps[0]).SetPublished(false).ExecX(ctx)
+		db.Product.UpdateOne(ps[1]).SetPublishedAt(time.Now().Add(-time.Hour)).SetSeoTitle("SEO <t>").SetSeoDescription("d").
+			SetTags([]string{`a "quoted" tag`, "b\\c", "ünï"}).SetIsGiftCard(true).ExecX(ctx)
+		db.Product.UpdateOne(ps[2]).SetTags([]string{}).SetPublishedAt(time.Now().Add(time.Hour)).ExecX(ctx) // not yet visible
+		allProducts := db.Product.Query().AllX(ctx)
+		got, err := s.ProductsAnyByID(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(t, "products", byKey(got, func(p *ent.Product) int { return p.ID }), byKey(allProducts, func(p *ent.Product) int { return p.ID }))
+		visible, err := s.ProductsByID(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := visible[ps[0].ID]; ok {
+			t.Errorf("unpublished product %d listed", ps[0].ID)
+		}
+		if _, ok := visible[ps[2].ID]; ok {
+			t.Errorf("product %d published in an hour listed", ps[2].ID)
+		}
+		wantVisible := db.Product.Query().Where(s.visibleProduct()).AllX(ctx)
+		if len(visible) != len(wantVisible) || len(wantVisible) >= len(allProducts)-1 {
+			t.Errorf("%d visible products, want %d of %d", len(visible), len(wantVisible), len(allProducts))
+		}
+		for _, p := range wantVisible {
+			if visible[p.ID] == nil {
+				t.Errorf("visible product %d not listed", p.ID)
+			}
+		}
+		for _, p := range allProducts {
+			byID, err := s.Product(ctx, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byHandle, err := s.ProductByHandle(ctx, p.Handle)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []*ent.Product{p}
+			if visible[p.ID] == nil {
+				want = []*ent.Product{nil}
+			}
+			same(t, "product by id", map[int][]*ent.Product{p.ID: {byID}}, map[int][]*ent.Product{p.ID: want})
+			same(t, "product by handle", map[int][]*ent.Product{p.ID: {byHandle}}, map[int][]*ent.Product{p.ID: want})
+		}
+
+		// Images, with and without alt text and size.
+		imgs := db.ProductImage.Query().Order(ent.Asc(productimage.FieldID)).AllX(ctx)
+		db.ProductImage.UpdateOne(imgs[0]).ClearAltText().ClearWidth().ClearHeight().ExecX(ctx)
+		db.ProductImage.UpdateOne(imgs[1]).SetAltText("alt & more").SetWidth(10).SetHeight(20).ExecX(ctx)
+		gotImages, err := s.ImagesByProduct(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantImages := map[int][]*ent.ProductImage{}
+		for _, id := range ids {
+			wantImages[id] = db.ProductImage.Query().Where(productimage.ProductID(id)).
+				Order(ent.Asc(productimage.FieldPosition), ent.Asc(productimage.FieldID)).AllX(ctx)
+		}
+		same(t, "images", gotImages, wantImages)
+		var imageIDs []int
+		for _, i := range imgs {
+			imageIDs = append(imageIDs, i.ID)
+		}
+		gotByID, err := s.ImagesByID(ctx, imageIDs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantByID := map[int][]*ent.ProductImage{}
+		gotByIDs := map[int][]*ent.ProductImage{}
+		for _, i := range db.ProductImage.Query().AllX(ctx) {
+			wantByID[i.ID] = []*ent.ProductImage{i}
+			gotByIDs[i.ID] = []*ent.ProductImage{gotByID[i.ID]}
+		}
+		same(t, "images by id", gotByIDs, wantByID)
+
+		// Collections: one unpublished, one with every optional field.
+		cs := db.Collection.Query().Order(ent.Asc(collection.FieldID)).Limit(2).AllX(ctx)
+		db.Collection.UpdateOne(cs[0]).SetPublished(false).ExecX(ctx)
+		db.Collection.UpdateOne(cs[1]).SetImageURL("http://x/i.png").SetImageAltText("a").SetImageWidth(3).SetImageHeight(4).
+			SetSeoTitle("s").SetSeoDescription("d").SetPublishedAt(time.Now().Add(-time.Minute)).SetSortOrder(collection.SortOrderPRICE).ExecX(ctx)
+		gotCollections, err := s.CollectionsByProduct(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantCollections := map[int][]*ent.Collection{}
+		for _, id := range ids {
+			wantCollections[id] = db.Collection.Query().
+				Where(collection.HasProductsWith(product.ID(id)), s.visibleCollection()).
+				Order(ent.Asc(collection.FieldID)).AllX(ctx)
+		}
+		same(t, "collections of products", gotCollections, wantCollections)
+		for _, c := range db.Collection.Query().AllX(ctx) {
+			byID, err := s.Collection(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byHandle, err := s.CollectionByHandle(ctx, c.Handle)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []*ent.Collection{c}
+			if !db.Collection.Query().Where(collection.ID(c.ID), s.visibleCollection()).ExistX(ctx) {
+				want = []*ent.Collection{nil}
+			}
+			same(t, "collection by id", map[int][]*ent.Collection{c.ID: {byID}}, map[int][]*ent.Collection{c.ID: want})
+			same(t, "collection by handle", map[int][]*ent.Collection{c.ID: {byHandle}}, map[int][]*ent.Collection{c.ID: want})
+		}
 	})
+}
+
+func byKey[T any](ts []T, key func(T) int) map[int][]T {
+	out := map[int][]T{}
+	for _, t := range ts {
+		out[key(t)] = append(out[key(t)], t)
+	}
+	return out
 }
 
 // same compares the JSON forms of two maps of entity lists; nil and empty lists are equal.

@@ -232,7 +232,7 @@ func (s *Service) Search(ctx context.Context, req SearchRequest) (*SearchResult,
 		var err error
 		switch lists[i] {
 		case plan.products:
-			err = assemble(ctx, s.db.Product.Query().Where(product.IDIn(refIDs(rp)...)).All, rp, res, func(p *ent.Product) int { return p.ID },
+			err = assemble(ctx, func(ctx context.Context) ([]*ent.Product, error) { return s.productsByID(ctx, refIDs(rp)) }, rp, res, func(p *ent.Product) int { return p.ID },
 				func(p *ent.Product) SearchItem { return SearchItem{Product: p} })
 		case plan.pages:
 			err = assemble(ctx, s.db.Page.Query().Where(page.IDIn(refIDs(rp)...)).All, rp, res, func(p *ent.Page) int { return p.ID },

@@ -78,22 +78,22 @@ func notFound[T any](v *T, err error) (*T, error) {
 
 // Product returns the published product with the given ID, or nil.
 func (s *Service) Product(ctx context.Context, id int) (*ent.Product, error) {
-	return notFound(s.db.Product.Query().Where(product.ID(id), s.visibleProduct()).Only(ctx))
+	return only(s.products(ctx, `p.id = ? AND `+visibleProductSQL, id, s.now()))
 }
 
 // ProductByHandle returns the published product with the given handle, or nil.
 func (s *Service) ProductByHandle(ctx context.Context, handle string) (*ent.Product, error) {
-	return notFound(s.db.Product.Query().Where(product.Handle(handle), s.visibleProduct()).Only(ctx))
+	return only(s.products(ctx, `p.handle = ? AND `+visibleProductSQL, handle, s.now()))
 }
 
 // Collection returns the published collection with the given ID, or nil.
 func (s *Service) Collection(ctx context.Context, id int) (*ent.Collection, error) {
-	return notFound(s.db.Collection.Query().Where(collection.ID(id), s.visibleCollection()).Only(ctx))
+	return only(s.collections(ctx, `c.id = ? AND `+visibleCollectionSQL, id, s.now()))
 }
 
 // CollectionByHandle returns the published collection with the given handle, or nil.
 func (s *Service) CollectionByHandle(ctx context.Context, handle string) (*ent.Collection, error) {
-	return notFound(s.db.Collection.Query().Where(collection.Handle(handle), s.visibleCollection()).Only(ctx))
+	return only(s.collections(ctx, `c.handle = ? AND `+visibleCollectionSQL, handle, s.now()))
 }
 
 // Page returns the published page with the given ID, or nil.
