@@ -126,6 +126,7 @@ func (s *Service) Products(ctx context.Context, args Args, opts ProductListOptio
 		Table: product.Table,
 		Where: append([]func(*entsql.Selector){s.visibleSQL()}, where...),
 		Order: order,
+		Row:   listedProducts,
 	}
 	w, err := args.Window(l.Key, l.Kinds())
 	if err != nil {
@@ -171,6 +172,7 @@ func (s *Service) CollectionProducts(ctx context.Context, collectionIDs []int, a
 		Order:     order,
 		Partition: cp.C(collectionproduct.FieldCollectionID),
 		Parents:   collectionIDs,
+		Row:       listedProducts,
 	}
 	w, err := args.Window(l.Key, l.Kinds())
 	if err != nil {
@@ -209,12 +211,16 @@ func EffectiveCollectionSort(c *ent.Collection, requested string) ProductSort {
 // loadProductPages loads the products that list found, in one statement for all pages.
 func (s *Service) loadProductPages(ctx context.Context, pages map[int]*paging.RefPage) (map[int]paging.Page[*ent.Product], error) {
 	var ids []int
+	byID := map[int]*ent.Product{}
 	for _, p := range pages {
 		for _, r := range p.Refs {
-			ids = append(ids, r.ID)
+			if prod, ok := r.Item.(*ent.Product); ok {
+				byID[r.ID] = prod // read by the listing itself
+			} else {
+				ids = append(ids, r.ID)
+			}
 		}
 	}
-	byID := map[int]*ent.Product{}
 	if len(ids) > 0 {
 		ps, err := s.productsByID(ctx, ids)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productvariant"
+	"storefront/internal/paging"
 	"storefront/internal/store"
 )
 
@@ -152,31 +153,46 @@ func scanVariant(rows *entsql.Rows) (*ent.ProductVariant, error) {
 
 // scanProduct reads a row of product.Columns.
 func scanProduct(rows *entsql.Rows) (*ent.Product, error) {
+	dests, build := productRow()
+	if err := rows.Scan(dests...); err != nil {
+		return nil, fmt.Errorf("scan product: %w", err)
+	}
+	return build()
+}
+
+// productRow returns the scan destinations of product.Columns and the function that
+// builds the product once they are scanned.
+func productRow() ([]any, func() (*ent.Product, error)) {
 	p := new(ent.Product)
 	var publishedAt sql.NullTime
 	var seoTitle, seoDescription sql.NullString
 	var tags sql.RawBytes
-	if err := rows.Scan(&p.ID, &p.CreatedAt, &p.UpdatedAt, &p.Handle, &p.Title, &p.Description, &p.DescriptionHTML,
+	dests := []any{&p.ID, &p.CreatedAt, &p.UpdatedAt, &p.Handle, &p.Title, &p.Description, &p.DescriptionHTML,
 		&p.Vendor, &p.ProductType, &tags, &p.Published, &p.Archived, &publishedAt, &seoTitle, &seoDescription,
-		&p.IsGiftCard, &p.MinPrice, &p.MaxPrice, &p.MinCompareAtPrice, &p.MaxCompareAtPrice, &p.UnitsSold); err != nil {
-		return nil, fmt.Errorf("scan product: %w", err)
-	}
-	if publishedAt.Valid {
-		p.PublishedAt = &publishedAt.Time
-	}
-	if seoTitle.Valid {
-		p.SeoTitle = &seoTitle.String
-	}
-	if seoDescription.Valid {
-		p.SeoDescription = &seoDescription.String
-	}
-	if len(tags) > 0 {
-		var err error
-		if p.Tags, err = decodeStrings(tags); err != nil {
-			return nil, fmt.Errorf("scan product %d: tags: %w", p.ID, err)
+		&p.IsGiftCard, &p.MinPrice, &p.MaxPrice, &p.MinCompareAtPrice, &p.MaxCompareAtPrice, &p.UnitsSold}
+	return dests, func() (*ent.Product, error) {
+		if publishedAt.Valid {
+			p.PublishedAt = &publishedAt.Time
 		}
+		p.SeoTitle = nullString(seoTitle)
+		p.SeoDescription = nullString(seoDescription)
+		if len(tags) > 0 {
+			var err error
+			if p.Tags, err = decodeStrings(tags); err != nil {
+				return nil, fmt.Errorf("scan product %d: tags: %w", p.ID, err)
+			}
+		}
+		return p, nil
 	}
-	return p, nil
+}
+
+// listedProducts makes a product listing read the products themselves (paging.Row).
+var listedProducts = &paging.Row{
+	Columns: product.Columns,
+	New: func() ([]any, func() (any, error)) {
+		dests, build := productRow()
+		return dests, func() (any, error) { return build() }
+	},
 }
 
 // scanCollection reads a row of collection.Columns.

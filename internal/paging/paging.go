@@ -251,12 +251,26 @@ type Listing struct {
 	// the parent IDs to fetch a page for.
 	Partition string
 	Parents   []int
+	// Row, when set, reads the listed rows themselves in the same statement: its Columns
+	// (of alias "t") are selected too and each row's item is built by Row.Scan, so the
+	// caller needs no second statement to load the rows it listed.
+	Row *Row
+}
+
+// Row reads a listing's rows along with their references.
+type Row struct {
+	Columns []string
+	// New returns the scan destinations of one row's Columns and the function that
+	// builds its item once they are scanned.
+	New func() (dests []any, build func() (any, error))
 }
 
 // Ref is a row found by list: its parent (0 without partition), ID and sort values.
 type Ref struct {
 	Parent int
 	ID     int
+	// Item is the row read by the listing's Row, if it has one.
+	Item   any
 	values []any
 }
 
@@ -302,6 +316,11 @@ func List(ctx context.Context, db *store.DB, l Listing, w Window) (map[int]*RefP
 	})
 	for i, tm := range l.Order {
 		sel.AppendSelectExprAs(entsql.ExprFunc(tm.Expr), fmt.Sprintf("s%d", i))
+	}
+	if l.Row != nil {
+		for i, c := range l.Row.Columns {
+			sel.AppendSelectExprAs(entsql.Raw(t.C(c)), fmt.Sprintf("r%d", i))
+		}
 	}
 	for _, f := range l.Where {
 		f(sel)
@@ -363,6 +382,12 @@ func List(ctx context.Context, db *store.DB, l Listing, w Window) (map[int]*RefP
 		for _, tm := range l.Order {
 			dests = append(dests, tm.Kind.scanDest())
 		}
+		var build func() (any, error)
+		if l.Row != nil {
+			var rowDests []any
+			rowDests, build = l.Row.New()
+			dests = append(dests, rowDests...)
+		}
 		if l.Partition != "" {
 			dests = append(dests, &pk, &rn)
 		}
@@ -370,6 +395,13 @@ func List(ctx context.Context, db *store.DB, l Listing, w Window) (map[int]*RefP
 			return nil, fmt.Errorf("scan %s: %w", l.Key, err)
 		}
 		r := Ref{Parent: int(pk), ID: int(id)}
+		if build != nil {
+			item, err := build()
+			if err != nil {
+				return nil, fmt.Errorf("scan %s: %w", l.Key, err)
+			}
+			r.Item = item
+		}
 		for i, tm := range l.Order {
 			v, err := tm.Kind.value(dests[i+1])
 			if err != nil {
