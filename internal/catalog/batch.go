@@ -29,7 +29,8 @@ func group[T any](keys []int, items []T, parent func(T) int) map[int][]T {
 	return out
 }
 
-// VariantsByProduct returns each product's variants in position order.
+// VariantsByProduct returns each product's variants in position order (without their
+// timestamps: see variantColumns).
 func (s *Service) VariantsByProduct(ctx context.Context, productIDs []int) (map[int][]*ent.ProductVariant, error) {
 	if len(productIDs) == 0 {
 		return map[int][]*ent.ProductVariant{}, nil

@@ -88,7 +88,21 @@ func only[T any](ts []*T, err error) (*T, error) {
 	return ts[0], nil
 }
 
-var variantsByProductSQL = `SELECT ` + columnList("v", productvariant.Columns) + ` FROM ` + productvariant.Table +
+// variantColumns are the columns catalog reads take of a variant: all but its timestamps,
+// which no field of the Storefront API shows (its ProductVariant has no createdAt or
+// updatedAt) and whose parsing was a twentieth of a listing's CPU on SQLite. Variants
+// read for anything else (carts, orders, exports, the Admin API) are read through ent.
+var variantColumns = func() []string {
+	var cols []string
+	for _, c := range productvariant.Columns {
+		if c != productvariant.FieldCreatedAt && c != productvariant.FieldUpdatedAt {
+			cols = append(cols, c)
+		}
+	}
+	return cols
+}()
+
+var variantsByProductSQL = `SELECT ` + columnList("v", variantColumns) + ` FROM ` + productvariant.Table +
 	` v WHERE v.product_id IN (%s) ORDER BY v.product_id, v.position, v.id`
 
 // queryRows runs q (with ? placeholders) and builds an entity from each row with scan.
@@ -117,13 +131,13 @@ func intArgs(ids []int) []any {
 	return args
 }
 
-// scanVariant reads a row of productvariant.Columns.
+// scanVariant reads a row of variantColumns: CreatedAt and UpdatedAt are left zero.
 func scanVariant(rows *entsql.Rows) (*ent.ProductVariant, error) {
 	v := new(ent.ProductVariant)
 	var sku, barcode, unit sql.NullString
 	var compareAt, imageID sql.NullInt64
 	var opts sql.RawBytes
-	if err := rows.Scan(&v.ID, &v.CreatedAt, &v.UpdatedAt, &v.Title, &sku, &barcode, &v.Price, &compareAt,
+	if err := rows.Scan(&v.ID, &v.Title, &sku, &barcode, &v.Price, &compareAt,
 		&v.Weight, &unit, &v.RequiresShipping, &v.Available, &opts, &v.Position, &v.ProductID, &imageID); err != nil {
 		return nil, fmt.Errorf("scan variant: %w", err)
 	}

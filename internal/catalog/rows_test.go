@@ -52,6 +52,11 @@ func TestHandScannedRowsMatchEnt(t *testing.T) {
 			wantVariants[id] = db.ProductVariant.Query().Where(productvariant.ProductID(id)).
 				Order(ent.Asc(productvariant.FieldPosition), ent.Asc(productvariant.FieldID)).AllX(ctx)
 		}
+		for _, vs := range wantVariants {
+			for _, v := range vs {
+				v.CreatedAt, v.UpdatedAt = time.Time{}, time.Time{} // not read by catalog reads
+			}
+		}
 		same(t, "variants", gotVariants, wantVariants)
 
 		gotOptions, err := s.OptionsByProduct(ctx, ids)
