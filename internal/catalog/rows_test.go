@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"storefront/ent"
 	"storefront/ent/collection"
 	"storefront/ent/product"
@@ -15,6 +17,7 @@ import (
 	"storefront/ent/productvariant"
 	"storefront/ent/schema"
 	"storefront/internal/demo"
+	"storefront/internal/store"
 	"storefront/internal/storetest"
 )
 
@@ -230,4 +233,54 @@ func same[T any](t *testing.T, what string, got, want map[int][]T) {
 	if rows == 0 {
 		t.Fatalf("%s: nothing compared", what)
 	}
+}
+
+// TestShopCachedUntilCatalogChange: on SQLite the shop row is read once and again only
+// after a catalog change; on PostgreSQL every time (other instances write too).
+func TestShopCachedUntilCatalogChange(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		db := b.Open(t)
+		if err := demo.Load(ctx, db, "http://shop.test"); err != nil {
+			t.Fatal(err)
+		}
+		s := New(db)
+		read := func() (string, int64) {
+			t.Helper()
+			var c store.Counter
+			sh, err := s.Shop(store.WithCounter(ctx, &c))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sh.Name, c.Load()
+		}
+		first, _ := read()
+		name, n := read()
+		wantStatements := int64(0)
+		if db.Dialect != dialect.SQLite {
+			wantStatements = 1
+		}
+		if name != first || n != wantStatements {
+			t.Fatalf("second read: %q in %d statements, want %q in %d", name, n, first, wantStatements)
+		}
+		db.Shop.Update().SetName("Renamed").ExecX(ctx)
+		if name, n := read(); name != "Renamed" || n != 1 {
+			t.Fatalf("after the change: %q in %d statements", name, n)
+		}
+		// A write in a transaction counts when it commits.
+		tx, err := db.Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx.Shop.Update().SetName("In a transaction").ExecX(ctx)
+		if name, _ := read(); name != "Renamed" {
+			t.Fatalf("uncommitted name read: %q", name)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if name, _ := read(); name != "In a transaction" {
+			t.Fatalf("after commit: %q", name)
+		}
+	})
 }
