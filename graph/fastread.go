@@ -271,8 +271,10 @@ func (x *fastExec) open(i int, alias string) {
 	} else {
 		x.w.WriteByte(',')
 	}
-	graphql.MarshalString(alias).MarshalGQL(&x.w)
-	x.w.WriteByte(':')
+	// A response key is a GraphQL name ([_A-Za-z][_0-9A-Za-z]*): nothing to escape.
+	x.w.WriteByte('"')
+	x.w.WriteString(alias)
+	x.w.WriteString(`":`)
 }
 
 func (x *fastExec) close(n int) {
@@ -282,13 +284,16 @@ func (x *fastExec) close(n int) {
 	x.w.WriteByte('}')
 }
 
-func (x *fastExec) null()                    { x.w.WriteString("null") }
-func (x *fastExec) str(s string)             { graphql.MarshalString(s).MarshalGQL(&x.w) }
-func (x *fastExec) id(s string)              { graphql.MarshalID(s).MarshalGQL(&x.w) }
-func (x *fastExec) boolean(b bool)           { graphql.MarshalBoolean(b).MarshalGQL(&x.w) }
-func (x *fastExec) integer(n int)            { x.w.WriteString(strconv.Itoa(n)) }
-func (x *fastExec) enum(m graphql.Marshaler) { m.MarshalGQL(&x.w) }
-func (x *fastExec) dateTime(t time.Time)     { scalar.MarshalDateTime(t).MarshalGQL(&x.w) }
+func (x *fastExec) null()          { x.w.WriteString("null") }
+func (x *fastExec) str(s string)   { graphql.MarshalString(s).MarshalGQL(&x.w) }
+func (x *fastExec) id(s string)    { graphql.MarshalID(s).MarshalGQL(&x.w) }
+func (x *fastExec) boolean(b bool) { graphql.MarshalBoolean(b).MarshalGQL(&x.w) }
+func (x *fastExec) integer(n int)  { x.w.WriteString(strconv.Itoa(n)) }
+func (x *fastExec) enum(e fmt.Stringer) { // gqlgen's enums write strconv.Quote(e.String())
+	var buf [32]byte
+	x.w.Write(strconv.AppendQuote(buf[:0], e.String()))
+}
+func (x *fastExec) dateTime(t time.Time) { scalar.MarshalDateTime(t).MarshalGQL(&x.w) }
 
 func (x *fastExec) optStr(s *string) {
 	if s == nil {
