@@ -611,11 +611,13 @@ func TestWebhookReceiverDownThenBack(t *testing.T) {
 			map[string]any{"id": creates.WebhookSubscriptions.Edges[0].Node.ID}).decode(t, &ds)
 		retried := 0
 		for _, e := range ds.WebhookDeliveries.Edges {
-			// The attempts edge has no defined order (PostgreSQL returns rows as it finds
-			// them): compare them in time order.
+			// Attempts are listed oldest first (PostgreSQL returned them newest first
+			// before the Admin API ordered them).
 			at := e.Node.Attempts
-			slices.SortFunc(at, func(a, b struct{ AttemptedAt time.Time }) int { return a.AttemptedAt.Compare(b.AttemptedAt) })
 			for i := 1; i < len(at); i++ {
+				if at[i].AttemptedAt.Before(at[i-1].AttemptedAt) {
+					t.Errorf("attempts out of order: %v after %v", at[i].AttemptedAt, at[i-1].AttemptedAt)
+				}
 				retried++
 				if gap := at[i].AttemptedAt.Sub(at[i-1].AttemptedAt); gap < 900*time.Millisecond {
 					t.Errorf("retried %s after a 503 with Retry-After: 1", gap)

@@ -65,6 +65,7 @@ type ResolverRoot interface {
 	SalesReport() SalesReportResolver
 	ShippingRate() ShippingRateResolver
 	Shop() ShopResolver
+	WebhookDelivery() WebhookDeliveryResolver
 }
 
 type DirectiveRoot struct {
@@ -1843,6 +1844,9 @@ type ShippingRateResolver interface {
 }
 type ShopResolver interface {
 	Brand(ctx context.Context, obj *ent.Shop) (*model.Brand, error)
+}
+type WebhookDeliveryResolver interface {
+	Attempts(ctx context.Context, obj *ent.WebhookDelivery) ([]*ent.WebhookAttempt, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -56218,7 +56222,7 @@ func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field
 			return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Attempts(ctx)
+			return ec.Resolvers.WebhookDelivery().Attempts(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.WebhookAttempt) graphql.Marshaler {
@@ -56233,7 +56237,7 @@ func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Cont
 		Object:     "WebhookDelivery",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_WebhookAttempt(ctx, field)
 		},
