@@ -1,17 +1,18 @@
 package schema
 
 import (
+	"bytes"
 	"encoding/json"
-	"unicode/utf8"
+
+	"storefront/internal/jsonfast"
 )
 
 // SelectedOptions are the option values that identify a variant, in option order, stored
 // as a JSON array of {"name": …, "value": …} objects.
 //
-// Every catalog read decodes them for each variant it lists (120 on a 20-product page);
-// encoding/json's reflection took a tenth of such a read's CPU, so the array this type
-// writes — two plain strings per object — is read by hand, and anything else (escapes,
-// other keys, whitespace) by encoding/json.
+// Every catalog read decodes them for each variant it lists (120 on a 20-product page), so
+// the array in the form storage writes — two plain strings per object — is read by hand
+// (internal/jsonfast), and anything else (escapes, other keys, whitespace) by encoding/json.
 type SelectedOptions []SelectedOption
 
 // UnmarshalJSON decodes the array, quickly when it is in the form MarshalJSON writes.
@@ -45,16 +46,16 @@ func parseSelectedOptions(b []byte) (out SelectedOptions, ok bool) {
 	for {
 		var o SelectedOption
 		var rest []byte
-		if rest, ok = cutPrefix(b, `{"name":`); !ok {
+		if rest, ok = bytes.CutPrefix(b, []byte(`{"name":`)); !ok {
 			return nil, false
 		}
-		if o.Name, rest, ok = plainString(rest); !ok {
+		if o.Name, rest, ok = jsonfast.String(rest); !ok {
 			return nil, false
 		}
-		if rest, ok = cutPrefix(rest, `,"value":`); !ok {
+		if rest, ok = bytes.CutPrefix(rest, []byte(`,"value":`)); !ok {
 			return nil, false
 		}
-		if o.Value, rest, ok = plainString(rest); !ok {
+		if o.Value, rest, ok = jsonfast.String(rest); !ok {
 			return nil, false
 		}
 		if len(rest) == 0 || rest[0] != '}' {
@@ -70,32 +71,4 @@ func parseSelectedOptions(b []byte) (out SelectedOptions, ok bool) {
 		}
 		b = rest[1:]
 	}
-}
-
-func cutPrefix(b []byte, prefix string) ([]byte, bool) {
-	if len(b) < len(prefix) || string(b[:len(prefix)]) != prefix {
-		return nil, false
-	}
-	return b[len(prefix):], true
-}
-
-// plainString reads a JSON string at the start of b that has no escapes, no control
-// characters and only valid UTF-8, and returns it and what follows it.
-func plainString(b []byte) (string, []byte, bool) {
-	if len(b) == 0 || b[0] != '"' {
-		return "", nil, false
-	}
-	for i := 1; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '"':
-			s := b[1:i]
-			if !utf8.Valid(s) {
-				return "", nil, false
-			}
-			return string(s), b[i+1:], true
-		case c == '\\' || c < 0x20:
-			return "", nil, false
-		}
-	}
-	return "", nil, false
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -15,6 +14,7 @@ import (
 	"storefront/ent/product"
 	"storefront/ent/productimage"
 	"storefront/ent/productvariant"
+	"storefront/internal/jsonfast"
 	"storefront/internal/paging"
 	"storefront/internal/store"
 )
@@ -262,35 +262,10 @@ func nullInt(n sql.NullInt64) *int {
 }
 
 // decodeStrings decodes a JSON array of strings (a product's tags), by hand when its
-// strings have no escapes, else with encoding/json.
+// strings are plain (jsonfast.Strings), else with encoding/json.
 func decodeStrings(b []byte) ([]string, error) {
-	if len(b) >= 2 && b[0] == '[' && b[len(b)-1] == ']' {
-		in := b[1 : len(b)-1]
-		out := []string{}
-		for len(in) > 0 {
-			if in[0] != '"' {
-				break
-			}
-			end := 1
-			for end < len(in) && in[end] != '"' && in[end] != '\\' && in[end] >= 0x20 {
-				end++
-			}
-			if end == len(in) || in[end] != '"' || !utf8.Valid(in[1:end]) {
-				break
-			}
-			out = append(out, string(in[1:end]))
-			in = in[end+1:]
-			if len(in) == 0 {
-				return out, nil
-			}
-			if in[0] != ',' || len(in) == 1 {
-				break
-			}
-			in = in[1:]
-		}
-		if len(b) == 2 {
-			return out, nil
-		}
+	if out, ok := jsonfast.Strings(b); ok {
+		return out, nil
 	}
 	var out []string
 	if err := json.Unmarshal(b, &out); err != nil {
