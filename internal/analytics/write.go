@@ -282,7 +282,7 @@ func insertEvents(ctx context.Context, tx *sql.Tx, dialectName string, batch []E
 		return stmt.Close()
 	}
 	const chunk = 500
-	row := "(" + marks(eventInsertArity) + ")"
+	row := "(" + store.Marks(eventInsertArity) + ")"
 	for start := 0; start < len(batch); start += chunk {
 		end := min(start+chunk, len(batch))
 		var b strings.Builder
@@ -385,7 +385,7 @@ func loadSessions(ctx context.Context, tx *sql.Tx, dialectName string, batch []E
 		}
 		args = append(args, dayList...)
 		q := `SELECT day, session_key, steps, referrer, utm_source, utm_medium, utm_campaign, search_term, customer_id, last_at
-			FROM analytics_sessions WHERE session_key IN (` + marks(end-start) + `) AND day IN (` + marks(len(dayList)) + `)`
+			FROM analytics_sessions WHERE session_key IN (` + store.Marks(end-start) + `) AND day IN (` + store.Marks(len(dayList)) + `)`
 		rows, err := tx.QueryContext(ctx, store.Rebind(dialectName, q), args...)
 		if err != nil {
 			return nil, fmt.Errorf("load sessions: %w", err)
@@ -413,12 +413,10 @@ func loadSessions(ctx context.Context, tx *sql.Tx, dialectName string, batch []E
 	return out, nil
 }
 
-func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
-
 // upsert runs INSERT … ON CONFLICT DO UPDATE over rows in chunks.
 func upsert(ctx context.Context, tx *sql.Tx, dialectName, head string, arity int, rows [][]any, conflict string) error {
 	const chunk = 400
-	row := "(" + marks(arity) + ")"
+	row := "(" + store.Marks(arity) + ")"
 	for start := 0; start < len(rows); start += chunk {
 		end := min(start+chunk, len(rows))
 		var b strings.Builder
@@ -608,7 +606,7 @@ func EraseCustomer(ctx context.Context, x Execer, dialectName string, customerID
 	// The visitor's other sessions.
 	for start := 0; start < len(clients); start += 500 {
 		chunk := clients[start:min(start+500, len(clients))]
-		rows, err := x.QueryContext(ctx, store.Rebind(dialectName, `SELECT DISTINCT session_key FROM analytics_events WHERE session_key IS NOT NULL AND client_id IN (`+marks(len(chunk))+`)`), chunk...)
+		rows, err := x.QueryContext(ctx, store.Rebind(dialectName, `SELECT DISTINCT session_key FROM analytics_events WHERE session_key IS NOT NULL AND client_id IN (`+store.Marks(len(chunk))+`)`), chunk...)
 		if err != nil {
 			return fmt.Errorf("find sessions of customer %d: %w", customerID, err)
 		}
@@ -634,11 +632,11 @@ func EraseCustomer(ctx context.Context, x Execer, dialectName string, customerID
 	}{{"client_id", clients}, {"session_key", keys}} {
 		for start := 0; start < len(set.vals); start += 500 {
 			chunk := set.vals[start:min(start+500, len(set.vals))]
-			if _, err := x.ExecContext(ctx, store.Rebind(dialectName, `DELETE FROM analytics_events WHERE `+set.column+` IN (`+marks(len(chunk))+`)`), chunk...); err != nil {
+			if _, err := x.ExecContext(ctx, store.Rebind(dialectName, `DELETE FROM analytics_events WHERE `+set.column+` IN (`+store.Marks(len(chunk))+`)`), chunk...); err != nil {
 				return fmt.Errorf("erase events of customer %d: %w", customerID, err)
 			}
 			if set.column == "session_key" {
-				if _, err := x.ExecContext(ctx, store.Rebind(dialectName, `DELETE FROM analytics_sessions WHERE session_key IN (`+marks(len(chunk))+`)`), chunk...); err != nil {
+				if _, err := x.ExecContext(ctx, store.Rebind(dialectName, `DELETE FROM analytics_sessions WHERE session_key IN (`+store.Marks(len(chunk))+`)`), chunk...); err != nil {
 					return fmt.Errorf("erase sessions of customer %d: %w", customerID, err)
 				}
 			}

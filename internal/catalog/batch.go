@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -35,7 +34,7 @@ func (s *Service) VariantsByProduct(ctx context.Context, productIDs []int) (map[
 	if len(productIDs) == 0 {
 		return map[int][]*ent.ProductVariant{}, nil
 	}
-	vs, err := queryRows(ctx, s.db, fmt.Sprintf(variantsByProductSQL, placeholders(len(productIDs))), intArgs(productIDs), scanVariant)
+	vs, err := queryRows(ctx, s.db, fmt.Sprintf(variantsByProductSQL, store.Marks(len(productIDs))), intArgs(productIDs), scanVariant)
 	if err != nil {
 		return nil, fmt.Errorf("load variants: %w", err)
 	}
@@ -47,7 +46,7 @@ func (s *Service) ImagesByProduct(ctx context.Context, productIDs []int) (map[in
 	if len(productIDs) == 0 {
 		return map[int][]*ent.ProductImage{}, nil
 	}
-	is, err := queryRows(ctx, s.db, imageSelect+`i.product_id IN (`+placeholders(len(productIDs))+`) ORDER BY i.product_id, i.position, i.id`,
+	is, err := queryRows(ctx, s.db, imageSelect+`i.product_id IN (`+store.Marks(len(productIDs))+`) ORDER BY i.product_id, i.position, i.id`,
 		intArgs(productIDs), scanImage)
 	if err != nil {
 		return nil, fmt.Errorf("load images: %w", err)
@@ -60,7 +59,7 @@ func (s *Service) ImagesByID(ctx context.Context, ids []int) (map[int]*ent.Produ
 	if len(ids) == 0 {
 		return map[int]*ent.ProductImage{}, nil
 	}
-	is, err := queryRows(ctx, s.db, imageSelect+`i.id IN (`+placeholders(len(ids))+`)`, intArgs(ids), scanImage)
+	is, err := queryRows(ctx, s.db, imageSelect+`i.id IN (`+store.Marks(len(ids))+`)`, intArgs(ids), scanImage)
 	if err != nil {
 		return nil, fmt.Errorf("load images: %w", err)
 	}
@@ -88,7 +87,7 @@ func (s *Service) OptionsByProduct(ctx context.Context, productIDs []int) (map[i
 	q := store.Rebind(s.db.Dialect, `SELECT o.id, o.name, o.position, o.product_id,
 	v.id, v.name, v.position, v.swatch_color, v.swatch_image_id
 FROM product_options o LEFT JOIN product_option_values v ON v.option_id = o.id
-WHERE o.product_id IN (`+placeholders(len(args))+`)
+WHERE o.product_id IN (`+store.Marks(len(args))+`)
 ORDER BY o.product_id, o.position, o.id, v.position, v.id`)
 	var rows entsql.Rows
 	if err := s.db.Driver.Query(ctx, q, args, &rows); err != nil {
@@ -128,17 +127,12 @@ ORDER BY o.product_id, o.position, o.id, v.position, v.id`)
 	return out, nil
 }
 
-// placeholders is "?, ?, …" for n arguments (store.Rebind numbers them for PostgreSQL).
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
 // ProductsByID returns published products by ID; invisible ones are absent.
 func (s *Service) ProductsByID(ctx context.Context, ids []int) (map[int]*ent.Product, error) {
 	if len(ids) == 0 {
 		return map[int]*ent.Product{}, nil
 	}
-	ps, err := s.products(ctx, `p.id IN (`+placeholders(len(ids))+`) AND `+visibleProductSQL, append(intArgs(ids), s.now())...)
+	ps, err := s.products(ctx, `p.id IN (`+store.Marks(len(ids))+`) AND `+visibleProductSQL, append(intArgs(ids), s.now())...)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +156,7 @@ func (s *Service) CollectionsByProduct(ctx context.Context, productIDs []int) (m
 	type member struct{ product, collection int }
 	ms, err := queryRows(ctx, s.db, `SELECT cp.product_id, cp.collection_id FROM collection_products cp
 JOIN collections c ON c.id = cp.collection_id
-WHERE cp.product_id IN (`+placeholders(len(productIDs))+`) AND `+visibleCollectionSQL+`
+WHERE cp.product_id IN (`+store.Marks(len(productIDs))+`) AND `+visibleCollectionSQL+`
 ORDER BY cp.product_id, cp.collection_id`, append(intArgs(productIDs), s.now()), func(rows *entsql.Rows) (*member, error) {
 		var m member
 		return &m, rows.Scan(&m.product, &m.collection)
@@ -181,7 +175,7 @@ ORDER BY cp.product_id, cp.collection_id`, append(intArgs(productIDs), s.now()),
 			ids = append(ids, m.collection)
 		}
 	}
-	cs, err := s.collections(ctx, `c.id IN (`+placeholders(len(ids))+`)`, intArgs(ids)...)
+	cs, err := s.collections(ctx, `c.id IN (`+store.Marks(len(ids))+`)`, intArgs(ids)...)
 	if err != nil {
 		return nil, err
 	}

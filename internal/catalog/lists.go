@@ -13,6 +13,7 @@ import (
 	"storefront/ent/product"
 	"storefront/internal/paging"
 	"storefront/internal/searchindex"
+	"storefront/internal/store"
 )
 
 // Collections lists published collections sorted by ID, TITLE, UPDATED_AT or RELEVANCE.
@@ -49,7 +50,7 @@ func (s *Service) Collections(ctx context.Context, args Args, sortKey string, fi
 	var cs []*ent.Collection
 	if len(ids) > 0 {
 		var err error
-		if cs, err = s.collections(ctx, `c.id IN (`+placeholders(len(ids))+`)`, intArgs(ids)...); err != nil {
+		if cs, err = s.collections(ctx, `c.id IN (`+store.Marks(len(ids))+`)`, intArgs(ids)...); err != nil {
 			return paging.Page[*ent.Collection]{}, err
 		}
 	}

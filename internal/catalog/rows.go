@@ -68,7 +68,7 @@ func (s *Service) productsByID(ctx context.Context, ids []int) ([]*ent.Product, 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	return s.products(ctx, `p.id IN (`+placeholders(len(ids))+`)`, intArgs(ids)...)
+	return s.products(ctx, `p.id IN (`+store.Marks(len(ids))+`)`, intArgs(ids)...)
 }
 
 // collections reads the collections matching where (over alias c), hand-scanned.

@@ -939,7 +939,7 @@ func (s *Service) redeem(ctx context.Context, tx *ent.Tx, c *cart.Cart) ([]schem
 		return discounts, nil
 	}
 	sort.Ints(ids)
-	q := `UPDATE discount_codes SET usage_count = usage_count + 1 WHERE (usage_limit IS NULL OR usage_count < usage_limit) AND id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
+	q := `UPDATE discount_codes SET usage_count = usage_count + 1 WHERE (usage_limit IS NULL OR usage_count < usage_limit) AND id IN (` + store.Marks(len(ids)) + `)`
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id

@@ -7,6 +7,12 @@ import (
 	"entgo.io/ent/dialect"
 )
 
+// Marks is "?, ?, …" with n placeholders, for an IN list or a row of a hand-written
+// statement (Rebind numbers them for PostgreSQL).
+func Marks(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
 // Rebind writes the ? placeholders of a hand-written statement as the dialect numbers them:
 // unchanged for SQLite, $1, $2, … for PostgreSQL.
 func Rebind(dialectName, q string) string {
