@@ -76,53 +76,48 @@ func (s *Service) ImagesByID(ctx context.Context, ids []int) (map[int]*ent.Produ
 // (QueryValues…) cannot be called; every read of the catalog uses Edges instead.
 func (s *Service) OptionsByProduct(ctx context.Context, productIDs []int) (map[int][]*ent.ProductOption, error) {
 	out := make(map[int][]*ent.ProductOption, len(productIDs))
-	args := make([]any, len(productIDs))
-	for i, id := range productIDs {
+	for _, id := range productIDs {
 		out[id] = nil
-		args[i] = id
 	}
 	if len(productIDs) == 0 {
 		return out, nil
 	}
-	q := store.Rebind(s.db.Dialect, `SELECT o.id, o.name, o.position, o.product_id,
+	// One row per option value, or per option without values (no value columns).
+	type row struct {
+		option ent.ProductOption
+		value  *ent.ProductOptionValue
+	}
+	rows, err := queryRows(ctx, s.db, `SELECT o.id, o.name, o.position, o.product_id,
 	v.id, v.name, v.position, v.swatch_color, v.swatch_image_id
 FROM product_options o LEFT JOIN product_option_values v ON v.option_id = o.id
-WHERE o.product_id IN (`+store.Marks(len(args))+`)
-ORDER BY o.product_id, o.position, o.id, v.position, v.id`)
-	var rows entsql.Rows
-	if err := s.db.Driver.Query(ctx, q, args, &rows); err != nil {
-		return nil, fmt.Errorf("load options: %w", err)
-	}
-	defer rows.Close()
-	var last *ent.ProductOption
-	for rows.Next() {
-		var o ent.ProductOption
-		var vID, vPos sql.NullInt64
+WHERE o.product_id IN (`+store.Marks(len(productIDs))+`)
+ORDER BY o.product_id, o.position, o.id, v.position, v.id`, intArgs(productIDs), func(rows *entsql.Rows) (*row, error) {
+		var r row
+		var vID, vPos, swatchImage sql.NullInt64
 		var vName, swatch sql.NullString
-		var swatchImage sql.NullInt64
-		if err := rows.Scan(&o.ID, &o.Name, &o.Position, &o.ProductID, &vID, &vName, &vPos, &swatch, &swatchImage); err != nil {
-			return nil, fmt.Errorf("load options: %w", err)
+		if err := rows.Scan(&r.option.ID, &r.option.Name, &r.option.Position, &r.option.ProductID,
+			&vID, &vName, &vPos, &swatch, &swatchImage); err != nil {
+			return nil, err
 		}
-		if last == nil || last.ID != o.ID {
-			last = &o
-			out[o.ProductID] = append(out[o.ProductID], last)
+		if vID.Valid {
+			r.value = &ent.ProductOptionValue{ID: int(vID.Int64), Name: vName.String, Position: int(vPos.Int64),
+				OptionID: r.option.ID, SwatchColor: nullString(swatch), SwatchImageID: nullInt(swatchImage)}
 		}
-		if !vID.Valid {
-			continue
-		}
-		v := &ent.ProductOptionValue{ID: int(vID.Int64), Name: vName.String, Position: int(vPos.Int64), OptionID: last.ID}
-		if swatch.Valid {
-			v.SwatchColor = &swatch.String
-		}
-		if swatchImage.Valid {
-			id := int(swatchImage.Int64)
-			v.SwatchImageID = &id
-		}
-		v.Edges.Option = last // a value's variant lookups need its option and product
-		last.Edges.Values = append(last.Edges.Values, v)
-	}
-	if err := rows.Err(); err != nil {
+		return &r, nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("load options: %w", err)
+	}
+	var last *ent.ProductOption
+	for _, r := range rows {
+		if last == nil || last.ID != r.option.ID {
+			last = &r.option
+			out[last.ProductID] = append(out[last.ProductID], last)
+		}
+		if r.value != nil {
+			r.value.Edges.Option = last // a value's variant lookups need its option and product
+			last.Edges.Values = append(last.Edges.Values, r.value)
+		}
 	}
 	return out, nil
 }
@@ -175,7 +170,7 @@ ORDER BY cp.product_id, cp.collection_id`, append(intArgs(productIDs), s.now()),
 			ids = append(ids, m.collection)
 		}
 	}
-	cs, err := s.collections(ctx, `c.id IN (`+store.Marks(len(ids))+`)`, intArgs(ids)...)
+	cs, err := s.collectionsByID(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,6 @@ import (
 	"storefront/ent/product"
 	"storefront/internal/paging"
 	"storefront/internal/searchindex"
-	"storefront/internal/store"
 )
 
 // Collections lists published collections sorted by ID, TITLE, UPDATED_AT or RELEVANCE.
@@ -47,12 +46,9 @@ func (s *Service) Collections(ctx context.Context, args Args, sortKey string, fi
 	for i, r := range rp.Refs {
 		ids[i] = r.ID
 	}
-	var cs []*ent.Collection
-	if len(ids) > 0 {
-		var err error
-		if cs, err = s.collections(ctx, `c.id IN (`+store.Marks(len(ids))+`)`, intArgs(ids)...); err != nil {
-			return paging.Page[*ent.Collection]{}, err
-		}
+	cs, err := s.collectionsByID(ctx, ids)
+	if err != nil {
+		return paging.Page[*ent.Collection]{}, err
 	}
 	return paging.Assemble(rp, cs, func(c *ent.Collection) int { return c.ID }), nil
 }

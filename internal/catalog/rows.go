@@ -80,6 +80,14 @@ func (s *Service) collections(ctx context.Context, where string, args ...any) ([
 	return cs, nil
 }
 
+// collectionsByID reads collections by ID, published or not, in no particular order.
+func (s *Service) collectionsByID(ctx context.Context, ids []int) ([]*ent.Collection, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return s.collections(ctx, `c.id IN (`+store.Marks(len(ids))+`)`, intArgs(ids)...)
+}
+
 // only is the one entity of a lookup by a unique key, or nil.
 func only[T any](ts []*T, err error) (*T, error) {
 	if err != nil || len(ts) == 0 {
@@ -141,20 +149,13 @@ func scanVariant(rows *entsql.Rows) (*ent.ProductVariant, error) {
 		&v.Weight, &unit, &v.RequiresShipping, &v.Available, &opts, &v.Position, &v.ProductID, &imageID); err != nil {
 		return nil, fmt.Errorf("scan variant: %w", err)
 	}
-	if sku.Valid {
-		v.Sku = &sku.String
-	}
-	if barcode.Valid {
-		v.Barcode = &barcode.String
-	}
+	v.Sku = nullString(sku)
+	v.Barcode = nullString(barcode)
 	if compareAt.Valid {
 		v.CompareAtPrice = &compareAt.Int64
 	}
 	v.WeightUnit = productvariant.WeightUnit(unit.String)
-	if imageID.Valid {
-		id := int(imageID.Int64)
-		v.ImageID = &id
-	}
+	v.ImageID = nullInt(imageID)
 	if len(opts) > 0 {
 		// Straight to the decoder: json.Unmarshal would first scan the whole text to
 		// validate it, which the decoder does itself (falling back to encoding/json).
