@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 
@@ -41,18 +42,35 @@ func (queryCost) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 	return resp
 }
 
-// countObjects counts the JSON objects in data (strings skipped).
+// countObjects counts the JSON objects in data (strings skipped). Most of a response's
+// bytes are inside strings (keys included), so it jumps from quote to quote with
+// bytes.IndexByte and counts braces only in the stretches between strings.
 func countObjects(data json.RawMessage) int {
 	n := 0
-	inString := false
-	for i := 0; i < len(data); i++ {
-		switch c := data[i]; {
-		case inString && c == '\\':
-			i++
-		case c == '"':
-			inString = !inString
-		case !inString && c == '{':
-			n++
+	for len(data) > 0 {
+		q := bytes.IndexByte(data, '"')
+		if q < 0 {
+			n += bytes.Count(data, []byte{'{'})
+			break
+		}
+		n += bytes.Count(data[:q], []byte{'{'})
+		data = data[q+1:]
+		// The closing quote is the first one not escaped: preceded by an even number of
+		// backslashes.
+		for {
+			e := bytes.IndexByte(data, '"')
+			if e < 0 {
+				data = nil
+				break
+			}
+			b := 0
+			for b < e && data[e-1-b] == '\\' {
+				b++
+			}
+			data = data[e+1:]
+			if b%2 == 0 {
+				break
+			}
 		}
 	}
 	// The data object itself is free.
