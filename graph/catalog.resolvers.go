@@ -122,7 +122,7 @@ func (r *productResolver) AdjacentVariants(ctx context.Context, obj *ent.Product
 }
 
 func (r *productResolver) AvailableForSale(ctx context.Context, obj *ent.Product) (bool, error) {
-	vs, err := loader.For(ctx).Variants.Load(ctx, obj.ID)
+	vs, err := loader.For(ctx).ListedVariants(ctx, obj.ID)
 	if err != nil {
 		return false, err
 	}
@@ -252,7 +252,7 @@ func (r *productResolver) TrackingParameters(ctx context.Context, obj *ent.Produ
 }
 
 func (r *productResolver) TotalInventory(ctx context.Context, obj *ent.Product) (*int, error) {
-	vs, err := loader.For(ctx).Variants.Load(ctx, obj.ID)
+	vs, err := loader.For(ctx).ListedVariants(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +290,7 @@ func (r *productResolver) VariantBySelectedOptions(ctx context.Context, obj *ent
 }
 
 func (r *productResolver) Variants(ctx context.Context, obj *ent.Product, after *string, before *string, first *int, last *int, reverse *bool) (*model.ProductVariantConnection, error) {
-	vs, err := loader.For(ctx).Variants.Load(ctx, obj.ID)
+	vs, err := loader.For(ctx).ListedVariants(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}

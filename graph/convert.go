@@ -102,7 +102,7 @@ func productPriceRange(ctx context.Context, obj *ent.Product, compareAt bool) (*
 			return nil, err
 		}
 		if len(fixed) > 0 {
-			vs, err := l.Variants.Load(ctx, obj.ID)
+			vs, err := l.ListedVariants(ctx, obj.ID)
 			if err != nil {
 				return nil, err
 			}

@@ -57,6 +57,7 @@ func productFields(oc *graphql.OperationContext, set ast.SelectionSet) productSe
 			sel.Prices = true
 		case "variants", "availableForSale", "totalInventory", "variantBySelectedOptions":
 			sel.Variants = true
+			sel.AllVariantColumns = sel.AllVariantColumns || f.Name == "variantBySelectedOptions"
 			sel.Prices = sel.Prices || f.Name != "availableForSale" && f.Name != "totalInventory"
 			if f.Name == "variants" && variantsSelectImage(oc, f.Selections) {
 				sel.VariantImages = true
@@ -142,6 +143,8 @@ func inMarket(ctx context.Context, sel productSelection) (productSelection, erro
 	if sel.Variants && lang != "" {
 		sel.Options = true
 	}
+	// A translated variant title is built from the selected options.
+	sel.ListedVariants = sel.Variants && lang == "" && readsListedVariantColumns(graphql.GetOperationContext(ctx))
 	if !sel.Prices {
 		return sel, nil
 	}
@@ -192,4 +195,50 @@ func predictiveProductSelection(ctx context.Context) productSelection {
 		}
 	}
 	return sel
+}
+
+// listedVariantFields are the ProductVariant fields that read nothing of a variant past
+// catalog.ListedVariantColumns (ID, title, SKU, prices, stock, position, product) when no
+// language is asked for (a translated title reads the selected options). A field added to
+// ProductVariant is not listed, so it makes variants read whole until it is added here;
+// TestListedVariantsAnswerAsWhole checks every listed field against whole variants.
+var listedVariantFields = map[string]bool{
+	"__typename": true, "id": true, "title": true, "sku": true,
+	"price": true, "priceV2": true, "compareAtPrice": true, "compareAtPriceV2": true, "unitPrice": true,
+	"quantityAvailable": true, "availableForSale": true, "currentlyNotInStock": true, "product": true,
+}
+
+// readsListedVariantColumns reports whether every field the operation selects on a
+// ProductVariant, or on an interface or union a variant could be, is one of
+// listedVariantFields: then variants prefetched for it may be read with the listed columns
+// only.
+func readsListedVariantColumns(oc *graphql.OperationContext) bool {
+	if oc == nil || oc.Operation == nil {
+		return false
+	}
+	var ok func(ast.SelectionSet) bool
+	ok = func(set ast.SelectionSet) bool {
+		for _, s := range set {
+			switch s := s.(type) {
+			case *ast.Field:
+				if d := s.ObjectDefinition; d == nil ||
+					(d.Name == "ProductVariant" || d.Kind == ast.Interface || d.Kind == ast.Union) && !listedVariantFields[s.Name] {
+					return false
+				}
+				if !ok(s.SelectionSet) {
+					return false
+				}
+			case *ast.InlineFragment:
+				if !ok(s.SelectionSet) {
+					return false
+				}
+			case *ast.FragmentSpread:
+				if s.Definition == nil || !ok(s.Definition.SelectionSet) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return ok(oc.Operation.SelectionSet)
 }

@@ -58,6 +58,9 @@ type Loaders struct {
 	OrderCurrency     sync.Map
 	mu                sync.Mutex
 	collectionProduct map[CollectionProductsKey]*dataloadgen.Loader[int, catalog.Page[*ent.Product]]
+	// listed are the variants a prefetch read with catalog.ListedVariantColumns only, by
+	// product: Variants never holds them (see ListedVariants).
+	listed map[int][]*ent.ProductVariant
 }
 
 // New returns fresh loaders over svc for one request.
@@ -128,6 +131,11 @@ func fixedPrices(svc *catalog.Service) func(context.Context, []FixedKey) (map[Fi
 // Prefetch lists the nested data a list of products will need.
 type Prefetch struct {
 	Variants, VariantImages, Images, Options, Collections bool
+	// ListedVariants: the variants may be read with catalog.ListedVariantColumns only, as
+	// no field the operation selects on a variant reads more. AllVariantColumns: some
+	// product field reads its variants' every column itself (variantBySelectedOptions), so
+	// reading the listed columns too would read the variants twice.
+	ListedVariants, AllVariantColumns bool
 	// Prices: the products' prices are shown; in a market (Market, its ID), their fixed
 	// prices there are read too, with the variants of products that have some.
 	Prices bool
@@ -144,11 +152,29 @@ func (p Prefetch) Merge(q Prefetch) Prefetch {
 		VariantImages: p.VariantImages || q.VariantImages,
 		Images:        p.Images || q.Images,
 		Options:       p.Options || q.Options,
-		Collections:   p.Collections || q.Collections,
-		Prices:        p.Prices || q.Prices,
-		Market:        max(p.Market, q.Market),
-		Language:      max(p.Language, q.Language),
+		// Decided for the whole operation once the selections are merged.
+		ListedVariants:    p.ListedVariants && q.ListedVariants,
+		AllVariantColumns: p.AllVariantColumns || q.AllVariantColumns,
+		Collections:       p.Collections || q.Collections,
+		Prices:            p.Prices || q.Prices,
+		Market:            max(p.Market, q.Market),
+		Language:          max(p.Language, q.Language),
 	}
+}
+
+// ListedVariants returns a product's variants for the fields that read only
+// catalog.ListedVariantColumns of them (the variants connection, availableForSale,
+// totalInventory, price ranges): those a prefetch read with only these columns, else
+// Variants' (every column). Anything that reads more of a variant (its selected options)
+// loads Variants, which never holds listed variants.
+func (l *Loaders) ListedVariants(ctx context.Context, productID int) ([]*ent.ProductVariant, error) {
+	l.mu.Lock()
+	vs, ok := l.listed[productID]
+	l.mu.Unlock()
+	if ok {
+		return vs, nil
+	}
+	return l.Variants.Load(ctx, productID)
 }
 
 // PrefetchProducts loads, for all the products at once, the nested data p lists and primes
@@ -163,7 +189,20 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 		ids[i] = pr.ID
 		l.Product.Prime(pr.ID, pr)
 	}
-	if p.Variants {
+	if p.Variants && p.ListedVariants && !p.AllVariantColumns && !p.Options {
+		byProduct, err := l.svc.ListedVariantsByProduct(ctx, ids)
+		if err != nil {
+			return err
+		}
+		l.mu.Lock()
+		if l.listed == nil {
+			l.listed = make(map[int][]*ent.ProductVariant, len(byProduct))
+		}
+		for id, vs := range byProduct {
+			l.listed[id] = vs
+		}
+		l.mu.Unlock()
+	} else if p.Variants {
 		byProduct, err := l.svc.VariantsByProduct(ctx, ids)
 		if err != nil {
 			return err

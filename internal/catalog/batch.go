@@ -34,7 +34,19 @@ func (s *Service) VariantsByProduct(ctx context.Context, productIDs []int) (map[
 	if len(productIDs) == 0 {
 		return map[int][]*ent.ProductVariant{}, nil
 	}
-	vs, err := queryRows(ctx, s.db, fmt.Sprintf(variantsByProductSQL, store.Marks(len(productIDs))), intArgs(productIDs), scanVariant)
+	return s.variantsByProduct(ctx, productIDs, variantsByProductSQL, scanVariant)
+}
+
+// ListedVariantsByProduct is VariantsByProduct reading only ListedVariantColumns.
+func (s *Service) ListedVariantsByProduct(ctx context.Context, productIDs []int) (map[int][]*ent.ProductVariant, error) {
+	if len(productIDs) == 0 {
+		return map[int][]*ent.ProductVariant{}, nil
+	}
+	return s.variantsByProduct(ctx, productIDs, listedVariantsByProductSQL, scanListedVariant)
+}
+
+func (s *Service) variantsByProduct(ctx context.Context, productIDs []int, q string, scan func(*entsql.Rows) (*ent.ProductVariant, error)) (map[int][]*ent.ProductVariant, error) {
+	vs, err := queryRows(ctx, s.db, fmt.Sprintf(q, store.Marks(len(productIDs))), intArgs(productIDs), scan)
 	if err != nil {
 		return nil, fmt.Errorf("load variants: %w", err)
 	}
