@@ -285,8 +285,8 @@ func (x *fastExec) close(n int) {
 }
 
 func (x *fastExec) null()          { x.w.WriteString("null") }
-func (x *fastExec) str(s string)   { graphql.MarshalString(s).MarshalGQL(&x.w) }
-func (x *fastExec) id(s string)    { graphql.MarshalID(s).MarshalGQL(&x.w) }
+func (x *fastExec) str(s string)   { appendGQLString(&x.w, s) }
+func (x *fastExec) id(s string)    { appendGQLString(&x.w, s) }
 func (x *fastExec) boolean(b bool) { graphql.MarshalBoolean(b).MarshalGQL(&x.w) }
 func (x *fastExec) integer(n int)  { x.w.WriteString(strconv.Itoa(n)) }
 func (x *fastExec) enum(e fmt.Stringer) { // gqlgen's enums write strconv.Quote(e.String())
@@ -440,4 +440,41 @@ func WithoutFastRead(ctx context.Context) context.Context {
 func fastReadOff(ctx context.Context) bool {
 	off, _ := ctx.Value(fastReadKey{}).(bool)
 	return off
+}
+
+const hexDigits = "0123456789ABCDEF"
+
+// appendGQLString writes s quoted as gqlgen's String and ID marshallers do (control
+// characters, quote and backslash escaped; every other byte, invalid UTF-8 included, as it
+// is), a byte at a time into the buffer rather than a rune at a time through io.Writer:
+// strings are most of a listing's response. TestAppendGQLStringMatchesGqlgen compares them.
+func appendGQLString(w *bytes.Buffer, s string) {
+	w.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '\\' && c != '"' {
+			continue
+		}
+		w.WriteString(s[start:i])
+		switch c {
+		case '\t':
+			w.WriteString(`\t`)
+		case '\r':
+			w.WriteString(`\r`)
+		case '\n':
+			w.WriteString(`\n`)
+		case '\\':
+			w.WriteString(`\\`)
+		case '"':
+			w.WriteString(`\"`)
+		default:
+			w.WriteString(`\u00`)
+			w.WriteByte(hexDigits[c>>4])
+			w.WriteByte(hexDigits[c&0xf])
+		}
+		start = i + 1
+	}
+	w.WriteString(s[start:])
+	w.WriteByte('"')
 }
