@@ -71,6 +71,8 @@ func fastReadCases() []fastReadCase {
 fragment N on Node { id ... on Product { handle } }`, vars: map[string]any{"skip": true, "inc": false}, fast: true},
 		{name: "pages", query: `query P($after: String) { products(first: 3, after: $after, sortKey: CREATED_AT) { pageInfo { endCursor hasNextPage hasPreviousPage } nodes { handle } } }`,
 			vars: map[string]any{"after": nil}, fast: true},
+		{name: "empty objects", query: `query Q($no: Boolean!) { products(first: 2) { nodes { id @include(if: $no) featuredImage { url @include(if: $no) } } } }`,
+			vars: map[string]any{"no": false}, fast: true},
 		{name: "last before", query: `{ products(last: 2, reverse: true) { pageInfo { startCursor } nodes { handle } } }`, fast: true},
 		{name: "by id and missing", query: `{ a: product(id: "gid://storefront/Product/1") { handle } b: product(handle: "no-such-thing") { handle } c: productByHandle(handle: "weekender-bag") { title } d: collectionByHandle(handle: "none") { title } }`, fast: true},
 		{name: "collections with products", query: `{ collections(first: 5) { edges { cursor node { handle title products(first: 2) { nodes { handle } pageInfo { hasNextPage } } } } nodes { id image { url } } } }`, fast: true},

@@ -23,8 +23,18 @@ var _ interface {
 func (queryCost) ExtensionName() string                          { return "QueryCost" }
 func (queryCost) Validate(schema graphql.ExecutableSchema) error { return nil }
 
+// objectCount is where the serial catalog executor leaves the number of objects it wrote,
+// which spares queryCost counting the braces of its response again.
+type objectCount struct {
+	n     int
+	known bool
+}
+
+type objectCountKey struct{}
+
 func (queryCost) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	resp := next(ctx)
+	written := &objectCount{}
+	resp := next(context.WithValue(ctx, objectCountKey{}, written))
 	if resp == nil || !graphql.HasOperationContext(ctx) {
 		return resp
 	}
@@ -32,12 +42,16 @@ func (queryCost) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 	if stats == nil {
 		return resp
 	}
+	actual := max(written.n-1, 0) // the data object itself is free, as in countObjects
+	if !written.known {
+		actual = countObjects(resp.Data)
+	}
 	if resp.Extensions == nil {
 		resp.Extensions = map[string]any{}
 	}
 	resp.Extensions["cost"] = map[string]any{
 		"requestedQueryCost": stats.Complexity,
-		"actualQueryCost":    countObjects(resp.Data),
+		"actualQueryCost":    actual,
 	}
 	return resp
 }

@@ -79,6 +79,9 @@ func (f *fastRead) InterceptResponse(ctx context.Context, next graphql.ResponseH
 	if op := metrics.From(ctx); op != nil {
 		op.FastRead = true
 	}
+	if c, _ := ctx.Value(objectCountKey{}).(*objectCount); c != nil {
+		c.n, c.known = x.objects, true
+	}
 	return &graphql.Response{Data: data}
 }
 
@@ -209,6 +212,8 @@ type fastExec struct {
 	f    *fastRead
 	w    bytes.Buffer
 	memo map[memoKey][]graphql.CollectedField
+	// objects counts the JSON objects written (extensions.cost's actualQueryCost).
+	objects int
 }
 
 type memoKey struct {
@@ -268,6 +273,7 @@ func (x *fastExec) fieldCtx(object string, f graphql.CollectedField, args map[st
 func (x *fastExec) open(i int, alias string) {
 	if i == 0 {
 		x.w.WriteByte('{')
+		x.objects++
 	} else {
 		x.w.WriteByte(',')
 	}
@@ -280,6 +286,7 @@ func (x *fastExec) open(i int, alias string) {
 func (x *fastExec) close(n int) {
 	if n == 0 {
 		x.w.WriteByte('{')
+		x.objects++
 	}
 	x.w.WriteByte('}')
 }
