@@ -177,11 +177,11 @@ func (r *productResolver) EncodedVariantExistence(ctx context.Context, obj *ent.
 }
 
 func (r *productResolver) FeaturedImage(ctx context.Context, obj *ent.Product) (*model.Image, error) {
-	is, err := loader.For(ctx).Images.Load(ctx, obj.ID)
-	if err != nil || len(is) == 0 {
+	img, err := loader.For(ctx).FeaturedImage(ctx, obj.ID)
+	if err != nil || img == nil {
 		return nil, err
 	}
-	return productImage(is[0]), nil
+	return productImage(img), nil
 }
 
 func (r *productResolver) Images(ctx context.Context, obj *ent.Product, after *string, before *string, first *int, last *int, reverse *bool) (*model.ImageConnection, error) {

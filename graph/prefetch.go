@@ -62,8 +62,10 @@ func productFields(oc *graphql.OperationContext, set ast.SelectionSet) productSe
 			if f.Name == "variants" && variantsSelectImage(oc, f.Selections) {
 				sel.VariantImages = true
 			}
-		case "images", "featuredImage":
+		case "images":
 			sel.Images = true
+		case "featuredImage":
+			sel.FeaturedImage = true
 		case "options":
 			sel.Options = true
 			if optionsSelectVariants(oc, f.Selections) {

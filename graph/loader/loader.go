@@ -61,6 +61,9 @@ type Loaders struct {
 	// listed are the variants a prefetch read with catalog.ListedVariantColumns only, by
 	// product: Variants never holds them (see ListedVariants).
 	listed map[int][]*ent.ProductVariant
+	// featured are products' first images, by product, read by a prefetch that read no
+	// other image (nil for a product without any).
+	featured map[int]*ent.ProductImage
 }
 
 // New returns fresh loaders over svc for one request.
@@ -131,6 +134,8 @@ func fixedPrices(svc *catalog.Service) func(context.Context, []FixedKey) (map[Fi
 // Prefetch lists the nested data a list of products will need.
 type Prefetch struct {
 	Variants, VariantImages, Images, Options, Collections bool
+	// FeaturedImage: the products' first images are shown (without Images, only those).
+	FeaturedImage bool
 	// ListedVariants: the variants may be read with catalog.ListedVariantColumns only, as
 	// no field the operation selects on a variant reads more. AllVariantColumns: some
 	// product field reads its variants' every column itself (variantBySelectedOptions), so
@@ -151,6 +156,7 @@ func (p Prefetch) Merge(q Prefetch) Prefetch {
 		Variants:      p.Variants || q.Variants,
 		VariantImages: p.VariantImages || q.VariantImages,
 		Images:        p.Images || q.Images,
+		FeaturedImage: p.FeaturedImage || q.FeaturedImage,
 		Options:       p.Options || q.Options,
 		// Decided for the whole operation once the selections are merged.
 		ListedVariants:    p.ListedVariants && q.ListedVariants,
@@ -175,6 +181,22 @@ func (l *Loaders) ListedVariants(ctx context.Context, productID int) ([]*ent.Pro
 		return vs, nil
 	}
 	return l.Variants.Load(ctx, productID)
+}
+
+// FeaturedImage returns a product's first image, nil if it has none: the one a prefetch
+// read alone, else the first of Images'.
+func (l *Loaders) FeaturedImage(ctx context.Context, productID int) (*ent.ProductImage, error) {
+	l.mu.Lock()
+	img, ok := l.featured[productID]
+	l.mu.Unlock()
+	if ok {
+		return img, nil
+	}
+	is, err := l.Images.Load(ctx, productID)
+	if err != nil || len(is) == 0 {
+		return nil, err
+	}
+	return is[0], nil
 }
 
 // PrefetchProducts loads, for all the products at once, the nested data p lists and primes
@@ -246,6 +268,20 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 				l.Image.Prime(img.ID, img)
 			}
 		}
+	}
+	if p.FeaturedImage && !p.Images && !p.VariantImages {
+		byProduct, err := l.svc.FeaturedImagesByProduct(ctx, ids)
+		if err != nil {
+			return err
+		}
+		l.mu.Lock()
+		if l.featured == nil {
+			l.featured = make(map[int]*ent.ProductImage, len(ids))
+		}
+		for _, id := range ids {
+			l.featured[id] = byProduct[id]
+		}
+		l.mu.Unlock()
 	}
 	var options map[int][]*ent.ProductOption
 	if p.Options {

@@ -66,6 +66,25 @@ func (s *Service) ImagesByProduct(ctx context.Context, productIDs []int) (map[in
 	return group(productIDs, is, func(i *ent.ProductImage) int { return i.ProductID }), nil
 }
 
+// FeaturedImagesByProduct returns each product's first image (in position order), for
+// products whose other images are not shown: one row per product instead of all of them.
+func (s *Service) FeaturedImagesByProduct(ctx context.Context, productIDs []int) (map[int]*ent.ProductImage, error) {
+	out := make(map[int]*ent.ProductImage, len(productIDs))
+	if len(productIDs) == 0 {
+		return out, nil
+	}
+	is, err := queryRows(ctx, s.db, imageSelect+`i.product_id IN (`+store.Marks(len(productIDs))+`) AND NOT EXISTS (
+SELECT 1 FROM product_images j WHERE j.product_id = i.product_id AND (j.position < i.position OR j.position = i.position AND j.id < i.id))`,
+		intArgs(productIDs), scanImage)
+	if err != nil {
+		return nil, fmt.Errorf("load featured images: %w", err)
+	}
+	for _, i := range is {
+		out[i.ProductID] = i
+	}
+	return out, nil
+}
+
 // ImagesByID returns images by ID (for variant images).
 func (s *Service) ImagesByID(ctx context.Context, ids []int) (map[int]*ent.ProductImage, error) {
 	if len(ids) == 0 {

@@ -149,6 +149,44 @@ func TestHandScannedRowsMatchEnt(t *testing.T) {
 				Order(ent.Asc(productimage.FieldPosition), ent.Asc(productimage.FieldID)).AllX(ctx)
 		}
 		same(t, "images", gotImages, wantImages)
+
+		// Featured images: the first by position, then ID. One product's last image moved
+		// ahead of the others, another's images all at one position.
+		var moved, tied []*ent.ProductImage
+		for _, id := range ids {
+			if is := wantImages[id]; len(is) >= 2 {
+				if moved == nil {
+					moved = is
+				} else if tied == nil {
+					tied = is
+				}
+			}
+		}
+		if tied == nil {
+			t.Fatal("the demo has fewer than two products with two images")
+		}
+		db.ProductImage.UpdateOne(moved[len(moved)-1]).SetPosition(moved[0].Position - 1).ExecX(ctx)
+		for _, i := range tied {
+			db.ProductImage.UpdateOne(i).SetPosition(5).ExecX(ctx)
+		}
+		gotFeatured, err := s.FeaturedImagesByProduct(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantFeatured, gotFeaturedAll := map[int][]*ent.ProductImage{}, map[int][]*ent.ProductImage{}
+		for _, id := range ids {
+			if i, err := db.ProductImage.Query().Where(productimage.ProductID(id)).
+				Order(ent.Asc(productimage.FieldPosition), ent.Asc(productimage.FieldID)).First(ctx); err == nil {
+				wantFeatured[id] = []*ent.ProductImage{i}
+			}
+			if i := gotFeatured[id]; i != nil {
+				gotFeaturedAll[id] = []*ent.ProductImage{i}
+			}
+		}
+		same(t, "featured images", gotFeaturedAll, wantFeatured)
+		if gotFeatured[moved[0].ProductID].ID != moved[len(moved)-1].ID || gotFeatured[tied[0].ProductID].ID != tied[0].ID {
+			t.Fatalf("featured images: moved %d, tied %d", gotFeatured[moved[0].ProductID].ID, gotFeatured[tied[0].ProductID].ID)
+		}
 		var imageIDs []int
 		for _, i := range imgs {
 			imageIDs = append(imageIDs, i.ID)
