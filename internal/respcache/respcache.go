@@ -343,7 +343,12 @@ func (c *Cache) Handler(next http.Handler) http.Handler {
 		case private || pol.Private:
 			w.Header().Set("Cache-Control", "private, no-store")
 		case pol.Cacheable && status == http.StatusOK:
-			etag := etagOf(rec.body.Bytes())
+			// The ETag is sent on GET and kept with a cached entry (a later GET may be
+			// answered from it); a POST that is not cached needs none.
+			var etag string
+			if key != "" || r.Method == http.MethodGet {
+				etag = etagOf(rec.body.Bytes())
+			}
 			ct := rec.header.Get("Content-Type")
 			if key != "" {
 				c.misses.Add(1)
