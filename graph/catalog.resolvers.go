@@ -294,7 +294,8 @@ func (r *productResolver) Variants(ctx context.Context, obj *ent.Product, after 
 	if err != nil {
 		return nil, err
 	}
-	p, err := paging.Slice(vs, "PV", variantPos, args(after, before, first, last, reverse))
+	// ProductVariantEdge has no cursor: only the page info's are needed.
+	p, err := paging.SliceEnds(vs, "PV", variantPos, args(after, before, first, last, reverse))
 	if err != nil {
 		return nil, err
 	}

@@ -469,6 +469,17 @@ func Column(name string) func(b *entsql.Builder) {
 // Slice pages through a list already in memory and in its base order (used for
 // small per-parent lists such as a product's variants). pos gives each item's sort value.
 func Slice[T any](items []T, key string, pos func(T) (int64, int), a Args) (Page[T], error) {
+	return slice(items, key, pos, a, false)
+}
+
+// SliceEnds is Slice for a connection whose edges carry no cursor (a product's
+// variants): only the first and last items' cursors, the page info's, are encoded; the
+// others are left empty.
+func SliceEnds[T any](items []T, key string, pos func(T) (int64, int), a Args) (Page[T], error) {
+	return slice(items, key, pos, a, true)
+}
+
+func slice[T any](items []T, key string, pos func(T) (int64, int), a Args, endsOnly bool) (Page[T], error) {
 	w, err := a.Window(key, []Kind{KindInt})
 	if err != nil {
 		return Page[T]{}, err
@@ -521,9 +532,13 @@ func Slice[T any](items []T, key string, pos func(T) (int64, int), a Args) (Page
 		p.HasPreviousPage = w.after != nil && lo > 0
 	}
 	p.Items = sel
-	for _, it := range sel {
+	p.Cursors = make([]string, len(sel))
+	for i, it := range sel {
+		if endsOnly && i != 0 && i != len(sel)-1 {
+			continue
+		}
 		v, id := pos(it)
-		p.Cursors = append(p.Cursors, cursor{Key: key, Values: []any{v}, ID: id}.encode())
+		p.Cursors[i] = cursor{Key: key, Values: []any{v}, ID: id}.encode()
 	}
 	return p, nil
 }

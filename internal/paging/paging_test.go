@@ -43,3 +43,42 @@ func TestCursorEncodingMatchesEncodingJSON(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// SliceEnds pages exactly as Slice does, with the same first and last cursors, whatever
+// the window (forward, backward, after, before, reversed, one item, none).
+func TestSliceEndsPagesAsSlice(t *testing.T) {
+	type item struct{ pos, id int }
+	var items []item
+	for i := range 7 {
+		items = append(items, item{pos: i / 2, id: 10 + i})
+	}
+	pos := func(it item) (int64, int) { return int64(it.pos), it.id }
+	n := func(v int) *int { return &v }
+	all, err := Slice(items, "T", pos, Args{First: n(10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	windows := []Args{{First: n(3)}, {Last: n(2)}, {First: n(1)}, {First: n(10), Reverse: true}, {Last: n(3), Reverse: true},
+		{First: n(2), After: &all.Cursors[2]}, {Last: n(2), Before: &all.Cursors[5]}, {First: n(3), After: &all.Cursors[6]}}
+	for _, a := range windows {
+		want, err := Slice(items, "T", pos, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := SliceEnds(items, "T", pos, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Items) != len(want.Items) || len(got.Cursors) != len(want.Items) || got.HasNextPage != want.HasNextPage || got.HasPreviousPage != want.HasPreviousPage {
+			t.Fatalf("%+v: got %+v, want %+v", a, got, want)
+		}
+		for i := range want.Items {
+			if got.Items[i] != want.Items[i] {
+				t.Fatalf("%+v: item %d differs", a, i)
+			}
+		}
+		if k := len(want.Cursors); k > 0 && (got.Cursors[0] != want.Cursors[0] || got.Cursors[k-1] != want.Cursors[k-1]) {
+			t.Fatalf("%+v: end cursors %q %q, want %q %q", a, got.Cursors[0], got.Cursors[k-1], want.Cursors[0], want.Cursors[k-1])
+		}
+	}
+}
