@@ -135,7 +135,7 @@ func (r *productResolver) AvailableForSale(ctx context.Context, obj *ent.Product
 }
 
 func (r *productResolver) Collections(ctx context.Context, obj *ent.Product, after *string, before *string, first *int, last *int, reverse *bool) (*model.CollectionConnection, error) {
-	cs, err := loader.For(ctx).CollectionsOf.Load(ctx, obj.ID)
+	cs, err := loader.For(ctx).ProductCollections(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}

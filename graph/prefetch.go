@@ -146,7 +146,9 @@ func inMarket(ctx context.Context, sel productSelection) (productSelection, erro
 		sel.Options = true
 	}
 	// A translated variant title is built from the selected options.
-	sel.ListedVariants = sel.Variants && lang == "" && readsListedVariantColumns(graphql.GetOperationContext(ctx))
+	oc := graphql.GetOperationContext(ctx)
+	sel.ListedVariants = sel.Variants && lang == "" && readsOnly(oc, "ProductVariant", listedVariantFields)
+	sel.ListedCollections = sel.Collections && readsOnly(oc, "Collection", listedCollectionFields)
 	if !sel.Prices {
 		return sel, nil
 	}
@@ -210,11 +212,17 @@ var listedVariantFields = map[string]bool{
 	"quantityAvailable": true, "availableForSale": true, "currentlyNotInStock": true, "product": true,
 }
 
-// readsListedVariantColumns reports whether every field the operation selects on a
-// ProductVariant, or on an interface or union a variant could be, is one of
-// listedVariantFields: then variants prefetched for it may be read with the listed columns
-// only.
-func readsListedVariantColumns(oc *graphql.OperationContext) bool {
+// listedCollectionFields are the Collection fields that read nothing of a collection past
+// catalog.ListedCollectionColumns (ID, handle, title; a translated title is looked up by
+// ID). TestListedCollectionsAnswerAsWhole checks each against whole collections.
+var listedCollectionFields = map[string]bool{
+	"__typename": true, "id": true, "handle": true, "title": true, "trackingParameters": true, "onlineStoreUrl": true,
+}
+
+// readsOnly reports whether every field the operation selects on typ, or on an interface
+// or union an object of typ could be, is one of fields: then the objects of typ
+// prefetched for it may be read with the columns those fields need only.
+func readsOnly(oc *graphql.OperationContext, typ string, fields map[string]bool) bool {
 	if oc == nil || oc.Operation == nil {
 		return false
 	}
@@ -224,7 +232,7 @@ func readsListedVariantColumns(oc *graphql.OperationContext) bool {
 			switch s := s.(type) {
 			case *ast.Field:
 				if d := s.ObjectDefinition; d == nil ||
-					(d.Name == "ProductVariant" || d.Kind == ast.Interface || d.Kind == ast.Union) && !listedVariantFields[s.Name] {
+					(d.Name == typ || d.Kind == ast.Interface || d.Kind == ast.Union) && !fields[s.Name] {
 					return false
 				}
 				if !ok(s.SelectionSet) {

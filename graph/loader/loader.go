@@ -64,6 +64,9 @@ type Loaders struct {
 	// featured are products' first images, by product, read by a prefetch that read no
 	// other image (nil for a product without any).
 	featured map[int]*ent.ProductImage
+	// listedCollections are products' collections a prefetch read with
+	// catalog.ListedCollectionColumns only: CollectionsOf never holds them.
+	listedCollections map[int][]*ent.Collection
 }
 
 // New returns fresh loaders over svc for one request.
@@ -141,6 +144,10 @@ type Prefetch struct {
 	// product field reads its variants' every column itself (variantBySelectedOptions), so
 	// reading the listed columns too would read the variants twice.
 	ListedVariants, AllVariantColumns bool
+	// ListedCollections: the products' collections may be read with
+	// catalog.ListedCollectionColumns only, as no field the operation selects on a
+	// collection reads more.
+	ListedCollections bool
 	// Prices: the products' prices are shown; in a market (Market, its ID), their fixed
 	// prices there are read too, with the variants of products that have some.
 	Prices bool
@@ -161,6 +168,7 @@ func (p Prefetch) Merge(q Prefetch) Prefetch {
 		// Decided for the whole operation once the selections are merged.
 		ListedVariants:    p.ListedVariants && q.ListedVariants,
 		AllVariantColumns: p.AllVariantColumns || q.AllVariantColumns,
+		ListedCollections: p.ListedCollections && q.ListedCollections,
 		Collections:       p.Collections || q.Collections,
 		Prices:            p.Prices || q.Prices,
 		Market:            max(p.Market, q.Market),
@@ -181,6 +189,19 @@ func (l *Loaders) ListedVariants(ctx context.Context, productID int) ([]*ent.Pro
 		return vs, nil
 	}
 	return l.Variants.Load(ctx, productID)
+}
+
+// ProductCollections returns a product's published collections for its collections
+// connection: those a prefetch read with catalog.ListedCollectionColumns only, else
+// CollectionsOf's (every column).
+func (l *Loaders) ProductCollections(ctx context.Context, productID int) ([]*ent.Collection, error) {
+	l.mu.Lock()
+	cs, ok := l.listedCollections[productID]
+	l.mu.Unlock()
+	if ok {
+		return cs, nil
+	}
+	return l.CollectionsOf.Load(ctx, productID)
 }
 
 // FeaturedImage returns a product's first image, nil if it has none: the one a prefetch
@@ -299,7 +320,20 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 			return err
 		}
 	}
-	if p.Collections {
+	if p.Collections && p.ListedCollections {
+		byProduct, err := l.svc.ListedCollectionsByProduct(ctx, ids)
+		if err != nil {
+			return err
+		}
+		l.mu.Lock()
+		if l.listedCollections == nil {
+			l.listedCollections = make(map[int][]*ent.Collection, len(byProduct))
+		}
+		for id, cs := range byProduct {
+			l.listedCollections[id] = cs
+		}
+		l.mu.Unlock()
+	} else if p.Collections {
 		byProduct, err := l.svc.CollectionsByProduct(ctx, ids)
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"storefront/ent"
+	"storefront/ent/collection"
 	"storefront/ent/menuitem"
 	"storefront/internal/store"
 )
@@ -165,6 +166,57 @@ func (s *Service) ProductsByID(ctx context.Context, ids []int) (map[int]*ent.Pro
 	out := make(map[int]*ent.Product, len(ps))
 	for _, p := range ps {
 		out[p.ID] = p
+	}
+	return out, nil
+}
+
+// ListedCollectionColumns are the columns of a collection that its listing fields read
+// (ID, handle, title): a product's collections shown by those fields alone are read with
+// the memberships in one statement (ListedCollectionsByProduct). Fields left zero: all
+// the others (description, image, SEO, publication, sort order, timestamps).
+var ListedCollectionColumns = []string{collection.FieldID, collection.FieldHandle, collection.FieldTitle}
+
+var listedCollectionsByProductSQL = `SELECT cp.product_id, ` + columnList("c", ListedCollectionColumns) + ` FROM collection_products cp
+JOIN collections c ON c.id = cp.collection_id
+WHERE cp.product_id IN (%s) AND ` + visibleCollectionSQL + `
+ORDER BY cp.product_id, cp.collection_id`
+
+// ListedCollectionsByProduct is CollectionsByProduct reading only ListedCollectionColumns,
+// in one statement.
+func (s *Service) ListedCollectionsByProduct(ctx context.Context, productIDs []int) (map[int][]*ent.Collection, error) {
+	type member struct {
+		product    int
+		collection *ent.Collection
+	}
+	out := make(map[int][]*ent.Collection, len(productIDs))
+	for _, id := range productIDs {
+		out[id] = nil
+	}
+	if len(productIDs) == 0 {
+		return out, nil
+	}
+	// A collection in several products' lists is one entity, as CollectionsByProduct's are.
+	byID := map[int]*ent.Collection{}
+	ms, err := queryRows(ctx, s.db, fmt.Sprintf(listedCollectionsByProductSQL, store.Marks(len(productIDs))), append(intArgs(productIDs), s.now()),
+		func(rows *entsql.Rows) (*member, error) {
+			var m member
+			c := new(ent.Collection)
+			if err := rows.Scan(&m.product, &c.ID, &c.Handle, &c.Title); err != nil {
+				return nil, fmt.Errorf("scan collection: %w", err)
+			}
+			if seen := byID[c.ID]; seen != nil {
+				c = seen
+			} else {
+				byID[c.ID] = c
+			}
+			m.collection = c
+			return &m, nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("load collections of products: %w", err)
+	}
+	for _, m := range ms {
+		out[m.product] = append(out[m.product], m.collection)
 	}
 	return out, nil
 }

@@ -9,9 +9,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"storefront/ent"
+	"storefront/ent/collection"
 	"storefront/ent/product"
 	"storefront/ent/productvariant"
+	"storefront/internal/demo"
 	"storefront/internal/store"
 	"storefront/internal/storetest"
 )
@@ -95,6 +99,28 @@ func (s schemaTypes) selection(f schemaField, depth int) (string, bool) {
 	return f.Name + args + " { " + strings.Join(parts, " ") + " }", true
 }
 
+// tracedPost answers query through the handler and returns, of the statements it ran, the
+// select list of the last one containing marker ("" if none did).
+func tracedPost(t *testing.T, api *testAPI, query, marker string) (gqlResponse, string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query})
+	var cols string
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req = req.WithContext(store.WithTrace(req.Context(), func(q string, _ []any) {
+		if strings.Contains(q, marker) {
+			cols = q[:strings.Index(q, " FROM ")]
+		}
+	}))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	api.Handler.ServeHTTP(rec, req)
+	out := gqlResponse{Status: rec.Code, Raw: rec.Body.String()}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out.Status != http.StatusOK {
+		t.Fatalf("%s: %d %s", query, rec.Code, rec.Body)
+	}
+	return out, cols
+}
+
 // TestListedVariantsAnswerAsWhole: a listing whose variant fields read only the listed
 // columns (catalog.ListedVariantColumns) reads its variants with those columns alone,
 // and every ProductVariant field, alone in a listing, answers exactly as when the
@@ -130,25 +156,8 @@ func TestListedVariantsAnswerAsWhole(t *testing.T) {
 				compareAtPriceRange { minVariantPrice { amount } maxVariantPrice { amount } }
 				variants(first: 20) { pageInfo { hasNextPage endCursor } edges { node { id ` + variantFields + ` } } } } } }`
 		}
-		// run answers query and says which columns the variants were read with, from the
-		// statements the request ran.
 		run := func(query string) (gqlResponse, string) {
-			body, _ := json.Marshal(map[string]any{"query": query})
-			var cols string
-			req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-			req = req.WithContext(store.WithTrace(req.Context(), func(q string, _ []any) {
-				if strings.Contains(q, "FROM product_variants v WHERE v.product_id IN") {
-					cols = q[:strings.Index(q, " FROM ")]
-				}
-			}))
-			req.Header.Set("Content-Type", "application/json")
-			rec := httptest.NewRecorder()
-			api.Handler.ServeHTTP(rec, req)
-			out := gqlResponse{Status: rec.Code, Raw: rec.Body.String()}
-			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out.Status != http.StatusOK {
-				t.Fatalf("%s: %d %s", query, rec.Code, rec.Body)
-			}
-			return out, cols
+			return tracedPost(t, api, query, "FROM product_variants v WHERE v.product_id IN")
 		}
 		// The floor's listing reads the listed columns only.
 		if r, cols := run(listing("", "title sku price { amount } quantityAvailable")); len(r.Errors) > 0 || cols == "" || strings.Contains(cols, "selected_options") {
@@ -197,6 +206,82 @@ func TestListedVariantsAnswerAsWhole(t *testing.T) {
 		}
 		if checked < 10 {
 			t.Fatalf("only %d ProductVariant fields checked", checked)
+		}
+	})
+}
+
+// TestListedCollectionsAnswerAsWhole: a listing whose products' collections are shown by
+// listed fields only (ID, handle, title) reads them with the memberships in one statement,
+// and every Collection field, alone under a product's collections, answers exactly as
+// when the collections are read whole (forced by also selecting the description), with
+// unpublished and scheduled collections among the products' and a translated title.
+func TestListedCollectionsAnswerAsWhole(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		api := startAPI(t, b, func(t testing.TB, db *store.DB) {
+			if err := demo.Load(ctx, db, "http://shop.test"); err != nil {
+				t.Fatal(err)
+			}
+			cs := db.Collection.Query().Order(ent.Asc(collection.FieldID)).AllX(ctx)
+			db.Collection.UpdateOne(cs[0]).SetPublished(false).ExecX(ctx)
+			db.Collection.UpdateOne(cs[1]).SetPublishedAt(time.Now().Add(time.Hour)).ExecX(ctx)
+			db.Collection.UpdateOne(cs[2]).SetDescription("").ClearSeoTitle().ClearImageURL().ExecX(ctx)
+			for _, c := range cs[3:] {
+				db.Collection.UpdateOne(c).SetSortOrder(collection.SortOrderPRICE).ExecX(ctx)
+			}
+		})
+		types := introspect(t, api)
+		listing := func(context, fields string) string {
+			return `query ` + context + ` { products(first: 20) { nodes { id collections(first: 5) { pageInfo { hasNextPage endCursor } edges { cursor node { ` + fields + ` } } } } } }`
+		}
+		run := func(query string) (gqlResponse, string) {
+			return tracedPost(t, api, query, "FROM collection_products cp")
+		}
+		if r, cols := run(listing("", "title")); len(r.Errors) > 0 || !strings.Contains(cols, "c.title") {
+			t.Fatalf("listing read its collections with %q, want the memberships with the listed columns (%s)", cols, r.Raw)
+		}
+		strip := func(raw json.RawMessage) any {
+			var v struct {
+				Products struct{ Nodes []map[string]any }
+			}
+			if err := json.Unmarshal(raw, &v); err != nil {
+				t.Fatal(err)
+			}
+			shown := 0
+			for _, p := range v.Products.Nodes {
+				for _, e := range p["collections"].(map[string]any)["edges"].([]any) {
+					delete(e.(map[string]any)["node"].(map[string]any), "whole")
+					shown++
+				}
+			}
+			if shown == 0 {
+				t.Fatal("no product shows a collection")
+			}
+			return v
+		}
+		checked := 0
+		for _, f := range types["Collection"] {
+			sel, ok := types.selection(f, 2)
+			if !ok {
+				continue
+			}
+			for _, context := range []string{"", "@inContext(country: CA, language: FR)"} {
+				listed, _ := run(listing(context, sel))
+				whole, cols := run(listing(context, sel+" whole: description"))
+				if len(listed.Errors) > 0 || len(whole.Errors) > 0 {
+					t.Fatalf("%s %s: %v / %v", f.Name, context, listed.Errors, whole.Errors)
+				}
+				if strings.Contains(cols, "c.title") {
+					t.Fatalf("a listing with the description read its collections with %q, want every column", cols)
+				}
+				if a, b := strip(listed.Data), strip(whole.Data); !reflect.DeepEqual(a, b) {
+					t.Errorf("Collection.%s %s answers differently when collections are read with the listed columns:\n%s\nwhole:\n%s", f.Name, context, listed.Data, whole.Data)
+				}
+			}
+			checked++
+		}
+		if checked < 8 {
+			t.Fatalf("only %d Collection fields checked", checked)
 		}
 	})
 }
