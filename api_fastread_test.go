@@ -12,6 +12,9 @@ import (
 	"testing"
 
 	"storefront/bench/workload"
+	"storefront/ent"
+	"storefront/ent/market"
+	"storefront/ent/productvariant"
 	"storefront/graph"
 	"storefront/internal/demo"
 	"storefront/internal/store"
@@ -100,8 +103,19 @@ fragment C on Collection { products(first: 2) { nodes { handle } } }`},
 func TestFastReadMatchesGqlgen(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		api := startAPI(t, b, func(t testing.TB, db *store.DB) {
-			if err := demo.Load(context.Background(), db, "http://shop.test"); err != nil {
+			ctx := context.Background()
+			if err := demo.Load(ctx, db, "http://shop.test"); err != nil {
 				t.Fatal(err)
+			}
+			// Fixed prices in Canada for the first two variants, one with a compare-at price,
+			// one without.
+			ca := db.Market.Query().Where(market.Name("Canada")).OnlyX(ctx)
+			for i, v := range db.ProductVariant.Query().Order(ent.Asc(productvariant.FieldID)).Limit(2).AllX(ctx) {
+				mp := db.MarketPrice.Create().SetMarketID(ca.ID).SetVariantID(v.ID).SetProductID(v.ProductID).SetPrice(int64(1234 + i))
+				if i == 0 {
+					mp.SetCompareAtPrice(99999)
+				}
+				mp.ExecX(ctx)
 			}
 		})
 		serve := func(c fastReadCase, fast bool) []byte {

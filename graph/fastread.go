@@ -16,6 +16,7 @@ import (
 	"storefront/graph/loader"
 	"storefront/graph/scalar"
 	"storefront/internal/incontext"
+	"storefront/internal/market"
 	"storefront/internal/metrics"
 )
 
@@ -214,6 +215,11 @@ type fastExec struct {
 	memo map[memoKey][]graphql.CollectedField
 	// objects counts the JSON objects written (extensions.cost's actualQueryCost).
 	objects int
+	// The request's pricer, once found (see variantPricing).
+	priced    bool
+	pricer    market.Pricer
+	pricerErr error
+	scratch   [48]byte
 }
 
 type memoKey struct {

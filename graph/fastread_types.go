@@ -7,7 +7,10 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"storefront/ent"
+	"storefront/graph/loader"
 	"storefront/graph/model"
+	"storefront/internal/market"
+	"storefront/internal/money"
 )
 
 // fastFields are the fields fastRead serves: type → field → the type of its object value
@@ -439,6 +442,44 @@ func (x *fastExec) money(m *model.MoneyV2, f graphql.CollectedField, nullable bo
 	return nil
 }
 
+// amount writes a MoneyV2 of amount in currency, as money does for moneyV2(amount,
+// currency), without building it.
+func (x *fastExec) amount(amount int64, currency string, f graphql.CollectedField) error {
+	fields := x.collect(f.Selections, "MoneyV2")
+	for i, f := range fields {
+		x.open(i, f.Alias)
+		switch f.Name {
+		case "__typename":
+			x.str("MoneyV2")
+		case "amount":
+			// Digits, a point and a sign: nothing to escape.
+			x.w.WriteByte('"')
+			x.w.Write(money.AppendFormat(x.scratch[:0], amount, currency))
+			x.w.WriteByte('"')
+		case "currencyCode":
+			x.enum(model.CurrencyCode(currency))
+		default:
+			return errFallback
+		}
+	}
+	x.close(len(fields))
+	return nil
+}
+
+// variantPricing is graph's variantPricing with the request's pricer found once: the fast
+// executor runs under no cart, so the pricer is the same for every variant it writes.
+func (x *fastExec) variantPricing(v *ent.ProductVariant) (market.Pricer, market.FixedPrices, error) {
+	if !x.priced {
+		x.pricer, x.pricerErr = pricer(x.ctx)
+		x.priced = true
+	}
+	if x.pricerErr != nil || x.pricer.MarketID == 0 {
+		return x.pricer, nil, x.pricerErr
+	}
+	fixed, err := loader.For(x.ctx).FixedPrices.Load(x.ctx, loader.FixedKey{Market: x.pricer.MarketID, Product: v.ProductID})
+	return x.pricer, fixed, err
+}
+
 func (x *fastExec) seo(s *model.Seo, f graphql.CollectedField) error {
 	if s == nil {
 		return errFallback
@@ -589,17 +630,21 @@ func (x *fastExec) variant(v *ent.ProductVariant, fields []graphql.CollectedFiel
 				return nil
 			})
 		case "price", "priceV2":
-			m, e := vr.Price(ctx, v)
+			p, fixed, e := x.variantPricing(v)
 			if e != nil {
 				return errFallback
 			}
-			err = x.money(m, f, false)
+			err = x.amount(p.VariantPrice(v, fixed), p.Currency, f)
 		case "compareAtPrice", "compareAtPriceV2":
-			m, e := vr.CompareAtPrice(ctx, v)
+			p, fixed, e := x.variantPricing(v)
 			if e != nil {
 				return errFallback
 			}
-			err = x.money(m, f, true)
+			if c := p.VariantCompareAtPrice(v, fixed); c != nil {
+				err = x.amount(*c, p.Currency, f)
+			} else {
+				x.null()
+			}
 		case "unitPrice":
 			m, e := vr.UnitPrice(ctx, v)
 			if e != nil {

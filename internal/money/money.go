@@ -46,24 +46,34 @@ func MinorDigits(currency string) int {
 
 // Format writes minor units as a decimal string with the currency's minor digits: 1250 USD is "12.50".
 func Format(amount int64, currency string) string {
+	var buf [32]byte
+	return string(AppendFormat(buf[:0], amount, currency))
+}
+
+// AppendFormat appends Format(amount, currency) to dst.
+func AppendFormat(dst []byte, amount int64, currency string) []byte {
 	digits := MinorDigits(currency)
-	if digits == 0 {
-		return strconv.FormatInt(amount, 10)
-	}
-	neg := amount < 0
 	u := uint64(amount)
-	if neg {
-		u = uint64(-amount)
+	if amount < 0 {
+		dst = append(dst, '-')
+		u = -u
 	}
-	s := strconv.FormatUint(u, 10)
-	if len(s) <= digits {
-		s = strings.Repeat("0", digits-len(s)+1) + s
+	if digits == 0 {
+		return strconv.AppendUint(dst, u, 10)
 	}
-	s = s[:len(s)-digits] + "." + s[len(s)-digits:]
-	if neg {
-		s = "-" + s
+	var buf [48]byte
+	s := strconv.AppendUint(buf[:0], u, 10)
+	if len(s) <= digits { // at least one digit before the point: 5 → "0.05"
+		pad := digits - len(s) + 1
+		copy(buf[pad:], s)
+		for i := range pad {
+			buf[i] = '0'
+		}
+		s = buf[:pad+len(s)]
 	}
-	return s
+	dst = append(dst, s[:len(s)-digits]...)
+	dst = append(dst, '.')
+	return append(dst, s[len(s)-digits:]...)
 }
 
 // Decimal is the amount as a decimal string with the currency's minor digits ("12.50"), as

@@ -2,6 +2,7 @@ package money
 
 import (
 	"errors"
+	"math"
 	"testing"
 )
 
@@ -17,10 +18,20 @@ func TestFormat(t *testing.T) {
 		{-199, "USD", "-1.99"},
 		{1500, "JPY", "1500"},
 		{1234, "KWD", "1.234"},
+		{7, "KWD", "0.007"},
+		{-7, "KWD", "-0.007"},
+		{-5, "USD", "-0.05"},
+		{-1500, "JPY", "-1500"},
+		{100, "USD", "1.00"},
+		{math.MaxInt64, "USD", "92233720368547758.07"},
+		{math.MinInt64, "USD", "-92233720368547758.08"},
 	}
 	for _, tt := range tests {
 		if got := Format(tt.amount, tt.currency); got != tt.want {
 			t.Errorf("Format(%d, %s) = %q, want %q", tt.amount, tt.currency, got, tt.want)
+		}
+		if got := string(AppendFormat([]byte("x"), tt.amount, tt.currency)); got != "x"+tt.want {
+			t.Errorf("AppendFormat(x, %d, %s) = %q, want %q", tt.amount, tt.currency, got, "x"+tt.want)
 		}
 	}
 }
