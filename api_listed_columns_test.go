@@ -285,3 +285,80 @@ func TestListedCollectionsAnswerAsWhole(t *testing.T) {
 		}
 	})
 }
+
+// TestListedProductsAnswerAsWhole: a products listing whose product fields read only the
+// listed columns (catalog.ListedProductColumns) reads the products with those alone, and
+// every Product field, alone in the listing (and under a variant's product, which shares
+// the request's product loader), answers exactly as when the products are read whole
+// (forced by also selecting the description), in the shop currency and in a market with
+// fixed prices.
+func TestListedProductsAnswerAsWhole(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		api := startAPI(t, b, deliveryFixture)
+		createMarkets(t, api, adminKey(t, api.DB, "settings:write"))
+		if p := addFixedPrices(t, api, adminKey(t, api.DB, "catalog:write"), marketIDs(t, api)["Canada"], []map[string]any{
+			{"variantId": variantID(t, api.DB, "tee", "S / Black"), "price": "19.00", "compareAtPrice": "25"},
+		}).MarketFixedPricesAdd; len(p.UserErrors) > 0 {
+			t.Fatalf("marketFixedPricesAdd: %+v", p.UserErrors)
+		}
+		types := introspect(t, api)
+		listing := func(context, fields string) string {
+			return `query ` + context + ` { products(first: 10) { pageInfo { endCursor } nodes { id ` + fields + `
+				vs: variants(first: 3) { nodes { id product { id ` + fields + ` } } } } } }`
+		}
+		run := func(query string) (gqlResponse, string) {
+			return tracedPost(t, api, query, "r0")
+		}
+		if r, cols := run(listing("", "title handle")); len(r.Errors) > 0 || cols == "" || strings.Contains(cols, "description_html") {
+			t.Fatalf("listing read its products with %q, want the listed columns only (%s)", cols, r.Raw)
+		}
+		strip := func(raw json.RawMessage) any {
+			var v struct {
+				Products struct {
+					PageInfo any
+					Nodes    []map[string]any
+				}
+			}
+			if err := json.Unmarshal(raw, &v); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range v.Products.Nodes {
+				delete(p, "whole")
+				for _, n := range p["vs"].(map[string]any)["nodes"].([]any) {
+					delete(n.(map[string]any)["product"].(map[string]any), "whole")
+				}
+			}
+			return v
+		}
+		checked := 0
+		for _, f := range types["Product"] {
+			// Small objects two levels down (a price range's amounts), the catalog's own
+			// objects and connections one (or the cost limit is exceeded).
+			depth := 2
+			if n := f.Type.named().Name; strings.HasSuffix(n, "Connection") || n == "ProductVariant" || n == "ProductOption" || n == "Product" || n == "Collection" {
+				depth = 1
+			}
+			sel, ok := types.selection(f, depth)
+			if !ok {
+				continue
+			}
+			for _, context := range []string{"", "@inContext(country: CA)"} {
+				listed, _ := run(listing(context, sel))
+				whole, cols := run(listing(context, sel+" whole: description"))
+				if len(listed.Errors) > 0 || len(whole.Errors) > 0 {
+					t.Fatalf("%s %s: %v / %v", f.Name, context, listed.Errors, whole.Errors)
+				}
+				if !strings.Contains(cols, "description_html") {
+					t.Fatalf("a listing with the description read its products with %q, want every column", cols)
+				}
+				if a, b := strip(listed.Data), strip(whole.Data); !reflect.DeepEqual(a, b) {
+					t.Errorf("Product.%s %s answers differently when products are read with the listed columns:\n%s\nwhole:\n%s", f.Name, context, listed.Data, whole.Data)
+				}
+			}
+			checked++
+		}
+		if checked < 20 {
+			t.Fatalf("only %d Product fields checked", checked)
+		}
+	})
+}

@@ -212,6 +212,24 @@ var listedVariantFields = map[string]bool{
 	"quantityAvailable": true, "availableForSale": true, "currentlyNotInStock": true, "product": true,
 }
 
+// listedProductFields are the Product fields that read nothing of a product past
+// catalog.ListedProductColumns (a translated title is looked up by ID; variants, images,
+// collections and availability come from their own reads). TestListedProductsAnswerAsWhole
+// checks each against whole products.
+var listedProductFields = map[string]bool{
+	"__typename": true, "id": true, "handle": true, "title": true, "vendor": true, "productType": true, "isGiftCard": true,
+	"priceRange": true, "compareAtPriceRange": true, "availableForSale": true, "totalInventory": true,
+	"variants": true, "featuredImage": true, "images": true, "collections": true, "trackingParameters": true, "onlineStoreUrl": true,
+}
+
+// readsListedProductColumns reports whether products listed for the operation may be read
+// with catalog.ListedProductColumns only. They are primed into the request's Product
+// loader too, so every Product selection of the operation counts (a variant's product
+// included).
+func readsListedProductColumns(ctx context.Context) bool {
+	return readsOnly(graphql.GetOperationContext(ctx), "Product", listedProductFields)
+}
+
 // listedCollectionFields are the Collection fields that read nothing of a collection past
 // catalog.ListedCollectionColumns (ID, handle, title; a translated title is looked up by
 // ID). TestListedCollectionsAnswerAsWhole checks each against whole collections.

@@ -58,6 +58,7 @@ func (r *queryRootResolver) Products(ctx context.Context, after *string, before 
 		}
 		opts.Query, opts.Currency = *query, cur
 	}
+	opts.ListedColumns = readsListedProductColumns(ctx)
 	p, err := r.Catalog.Products(ctx, args(after, before, first, last, reverse), opts)
 	if err != nil {
 		return nil, err

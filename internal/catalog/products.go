@@ -103,6 +103,9 @@ type ProductListOptions struct {
 	Currency string
 	// Pricer is the buyer's market, whose prices PRICE sorts by.
 	Pricer market.Pricer
+	// ListedColumns: read the products' ListedProductColumns only (the caller knows no
+	// field it will show reads more).
+	ListedColumns bool
 }
 
 // Products lists published products, one page, in two statements whatever the page size.
@@ -127,6 +130,9 @@ func (s *Service) Products(ctx context.Context, args Args, opts ProductListOptio
 		Where: append([]func(*entsql.Selector){s.visibleSQL()}, where...),
 		Order: order,
 		Row:   listedProducts,
+	}
+	if opts.ListedColumns {
+		l.Row = listedProductColumns
 	}
 	w, err := args.Window(l.Key, l.Kinds())
 	if err != nil {

@@ -243,6 +243,27 @@ var listedProducts = &paging.Row{
 	},
 }
 
+// ListedProductColumns are the columns of a product that its listing fields read: ID,
+// handle, title, vendor, type, gift card flag and price bounds. A listing whose selected
+// product fields read nothing more (graph's listedProductFields) reads only these; the
+// descriptions, tags, SEO texts and timestamps it leaves out (zero) were most of a
+// product row's cost.
+var ListedProductColumns = []string{
+	product.FieldID, product.FieldHandle, product.FieldTitle, product.FieldVendor, product.FieldProductType, product.FieldIsGiftCard,
+	product.FieldMinPrice, product.FieldMaxPrice, product.FieldMinCompareAtPrice, product.FieldMaxCompareAtPrice,
+}
+
+// listedProductColumns makes a product listing read the products' ListedProductColumns.
+var listedProductColumns = &paging.Row{
+	Columns: ListedProductColumns,
+	New: func() ([]any, func() (any, error)) {
+		p := new(ent.Product)
+		return []any{&p.ID, &p.Handle, &p.Title, &p.Vendor, &p.ProductType, &p.IsGiftCard,
+				&p.MinPrice, &p.MaxPrice, &p.MinCompareAtPrice, &p.MaxCompareAtPrice},
+			func() (any, error) { return p, nil }
+	},
+}
+
 // scanCollection reads a row of collection.Columns.
 func scanCollection(rows *entsql.Rows) (*ent.Collection, error) {
 	c := new(ent.Collection)
