@@ -121,6 +121,86 @@ func tracedPost(t *testing.T, api *testAPI, query, marker string) (gqlResponse, 
 	return out, cols
 }
 
+// listedCheck asks for every field of typ that takes no required argument, alone, in
+// listing(context, fields), and again with force (a field of typ that is not listed,
+// aliased "whole") added, and requires the same answer once every "whole" key is dropped;
+// isWhole tells from the select list run traced whether typ's rows were read whole, which
+// the second answer must be.
+type listedCheck struct {
+	typ      string
+	listing  func(context, fields string) string
+	run      func(query string) (gqlResponse, string)
+	force    string
+	isWhole  func(cols string) bool
+	contexts []string
+	// depth is how far object fields are selected: small objects (a price range's
+	// amounts) this many levels, the catalog's own objects one and connections
+	// connectionDepth (or the cost limit is exceeded). 0 means 1.
+	depth, connectionDepth int
+	// min is the fewest fields that must have been checked.
+	min int
+}
+
+func (c listedCheck) check(t *testing.T, types schemaTypes) {
+	t.Helper()
+	checked := 0
+	for _, f := range types[c.typ] {
+		depth := max(c.depth, 1)
+		switch n := f.Type.named().Name; {
+		case strings.HasSuffix(n, "Connection"):
+			depth = max(c.connectionDepth, 1)
+		case n == "ProductVariant" || n == "ProductOption" || n == "Product" || n == "Collection":
+			depth = 1
+		}
+		sel, ok := types.selection(f, depth)
+		if !ok {
+			continue
+		}
+		for _, context := range c.contexts {
+			listed, _ := c.run(c.listing(context, sel))
+			whole, cols := c.run(c.listing(context, sel+" whole: "+c.force))
+			if len(listed.Errors) > 0 || len(whole.Errors) > 0 {
+				t.Fatalf("%s %s: %v / %v", f.Name, context, listed.Errors, whole.Errors)
+			}
+			if !c.isWhole(cols) {
+				t.Fatalf("a listing with %s.%s read its rows with %q, want every column", c.typ, c.force, cols)
+			}
+			if a, b := dropKey(t, listed.Data, "whole"), dropKey(t, whole.Data, "whole"); !reflect.DeepEqual(a, b) {
+				t.Errorf("%s.%s %s answers differently when read with the listed columns:\n%s\nwhole:\n%s", c.typ, f.Name, context, listed.Data, whole.Data)
+			}
+		}
+		checked++
+	}
+	if checked < c.min {
+		t.Fatalf("only %d %s fields checked", checked, c.typ)
+	}
+}
+
+// dropKey decodes raw with every object's key dropped.
+func dropKey(t *testing.T, raw json.RawMessage, key string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	var drop func(any)
+	drop = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			delete(v, key)
+			for _, e := range v {
+				drop(e)
+			}
+		case []any:
+			for _, e := range v {
+				drop(e)
+			}
+		}
+	}
+	drop(v)
+	return v
+}
+
 // TestListedVariantsAnswerAsWhole: a listing whose variant fields read only the listed
 // columns (catalog.ListedVariantColumns) reads its variants with those columns alone,
 // and every ProductVariant field, alone in a listing, answers exactly as when the
@@ -164,49 +244,9 @@ func TestListedVariantsAnswerAsWhole(t *testing.T) {
 			t.Fatalf("listing read its variants with %q, want the listed columns only (%s)", cols, r.Raw)
 		}
 
-		// The "whole" key (the barcode: a field not listed, so the variants are read with
-		// every column, which is checked) is dropped from each variant before comparing.
-		strip := func(raw json.RawMessage) any {
-			var v struct {
-				Products struct{ Nodes []map[string]any }
-			}
-			if err := json.Unmarshal(raw, &v); err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range v.Products.Nodes {
-				for _, e := range p["variants"].(map[string]any)["edges"].([]any) {
-					delete(e.(map[string]any)["node"].(map[string]any), "whole")
-				}
-			}
-			return v
-		}
-		checked := 0
-		for _, f := range types["ProductVariant"] {
-			sel, ok := types.selection(f, 1)
-			if !ok {
-				continue
-			}
-			for _, context := range []string{"", "@inContext(country: CA)"} {
-				listed, _ := run(listing(context, sel))
-				whole, cols := run(listing(context, sel+" whole: barcode"))
-				if len(listed.Errors) != len(whole.Errors) {
-					t.Fatalf("%s %s: errors %v / %v", f.Name, context, listed.Errors, whole.Errors)
-				}
-				if len(listed.Errors) > 0 {
-					t.Fatalf("%s %s: %v", f.Name, context, listed.Errors)
-				}
-				if !strings.Contains(cols, "selected_options") {
-					t.Fatalf("a listing with the barcode read its variants with %q, want every column", cols)
-				}
-				if a, b := strip(listed.Data), strip(whole.Data); !reflect.DeepEqual(a, b) {
-					t.Errorf("ProductVariant.%s %s answers differently when variants are read with the listed columns:\n%s\nwhole:\n%s", f.Name, context, listed.Data, whole.Data)
-				}
-			}
-			checked++
-		}
-		if checked < 10 {
-			t.Fatalf("only %d ProductVariant fields checked", checked)
-		}
+		listedCheck{typ: "ProductVariant", listing: listing, run: run, force: "barcode",
+			isWhole:  func(cols string) bool { return strings.Contains(cols, "selected_options") },
+			contexts: []string{"", "@inContext(country: CA)"}, min: 10}.check(t, types)
 	})
 }
 
@@ -240,49 +280,9 @@ func TestListedCollectionsAnswerAsWhole(t *testing.T) {
 		if r, cols := run(listing("", "title")); len(r.Errors) > 0 || !strings.Contains(cols, "c.title") {
 			t.Fatalf("listing read its collections with %q, want the memberships with the listed columns (%s)", cols, r.Raw)
 		}
-		strip := func(raw json.RawMessage) any {
-			var v struct {
-				Products struct{ Nodes []map[string]any }
-			}
-			if err := json.Unmarshal(raw, &v); err != nil {
-				t.Fatal(err)
-			}
-			shown := 0
-			for _, p := range v.Products.Nodes {
-				for _, e := range p["collections"].(map[string]any)["edges"].([]any) {
-					delete(e.(map[string]any)["node"].(map[string]any), "whole")
-					shown++
-				}
-			}
-			if shown == 0 {
-				t.Fatal("no product shows a collection")
-			}
-			return v
-		}
-		checked := 0
-		for _, f := range types["Collection"] {
-			sel, ok := types.selection(f, 2)
-			if !ok {
-				continue
-			}
-			for _, context := range []string{"", "@inContext(country: CA, language: FR)"} {
-				listed, _ := run(listing(context, sel))
-				whole, cols := run(listing(context, sel+" whole: description"))
-				if len(listed.Errors) > 0 || len(whole.Errors) > 0 {
-					t.Fatalf("%s %s: %v / %v", f.Name, context, listed.Errors, whole.Errors)
-				}
-				if strings.Contains(cols, "c.title") {
-					t.Fatalf("a listing with the description read its collections with %q, want every column", cols)
-				}
-				if a, b := strip(listed.Data), strip(whole.Data); !reflect.DeepEqual(a, b) {
-					t.Errorf("Collection.%s %s answers differently when collections are read with the listed columns:\n%s\nwhole:\n%s", f.Name, context, listed.Data, whole.Data)
-				}
-			}
-			checked++
-		}
-		if checked < 8 {
-			t.Fatalf("only %d Collection fields checked", checked)
-		}
+		listedCheck{typ: "Collection", listing: listing, run: run, force: "description",
+			isWhole:  func(cols string) bool { return !strings.Contains(cols, "c.title") },
+			contexts: []string{"", "@inContext(country: CA, language: FR)"}, depth: 2, connectionDepth: 2, min: 8}.check(t, types)
 	})
 }
 
@@ -312,53 +312,8 @@ func TestListedProductsAnswerAsWhole(t *testing.T) {
 		if r, cols := run(listing("", "title handle")); len(r.Errors) > 0 || cols == "" || strings.Contains(cols, "description_html") {
 			t.Fatalf("listing read its products with %q, want the listed columns only (%s)", cols, r.Raw)
 		}
-		strip := func(raw json.RawMessage) any {
-			var v struct {
-				Products struct {
-					PageInfo any
-					Nodes    []map[string]any
-				}
-			}
-			if err := json.Unmarshal(raw, &v); err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range v.Products.Nodes {
-				delete(p, "whole")
-				for _, n := range p["vs"].(map[string]any)["nodes"].([]any) {
-					delete(n.(map[string]any)["product"].(map[string]any), "whole")
-				}
-			}
-			return v
-		}
-		checked := 0
-		for _, f := range types["Product"] {
-			// Small objects two levels down (a price range's amounts), the catalog's own
-			// objects and connections one (or the cost limit is exceeded).
-			depth := 2
-			if n := f.Type.named().Name; strings.HasSuffix(n, "Connection") || n == "ProductVariant" || n == "ProductOption" || n == "Product" || n == "Collection" {
-				depth = 1
-			}
-			sel, ok := types.selection(f, depth)
-			if !ok {
-				continue
-			}
-			for _, context := range []string{"", "@inContext(country: CA)"} {
-				listed, _ := run(listing(context, sel))
-				whole, cols := run(listing(context, sel+" whole: description"))
-				if len(listed.Errors) > 0 || len(whole.Errors) > 0 {
-					t.Fatalf("%s %s: %v / %v", f.Name, context, listed.Errors, whole.Errors)
-				}
-				if !strings.Contains(cols, "description_html") {
-					t.Fatalf("a listing with the description read its products with %q, want every column", cols)
-				}
-				if a, b := strip(listed.Data), strip(whole.Data); !reflect.DeepEqual(a, b) {
-					t.Errorf("Product.%s %s answers differently when products are read with the listed columns:\n%s\nwhole:\n%s", f.Name, context, listed.Data, whole.Data)
-				}
-			}
-			checked++
-		}
-		if checked < 20 {
-			t.Fatalf("only %d Product fields checked", checked)
-		}
+		listedCheck{typ: "Product", listing: listing, run: run, force: "description",
+			isWhole:  func(cols string) bool { return strings.Contains(cols, "description_html") },
+			contexts: []string{"", "@inContext(country: CA)"}, depth: 2, min: 20}.check(t, types)
 	})
 }

@@ -424,27 +424,18 @@ func (x *fastExec) money(m *model.MoneyV2, f graphql.CollectedField, nullable bo
 		x.null()
 		return nil
 	}
-	fields := x.collect(f.Selections, "MoneyV2")
-	for i, f := range fields {
-		x.open(i, f.Alias)
-		switch f.Name {
-		case "__typename":
-			x.str("MoneyV2")
-		case "amount":
-			x.str(m.Amount)
-		case "currencyCode":
-			x.enum(m.CurrencyCode)
-		default:
-			return errFallback
-		}
-	}
-	x.close(len(fields))
-	return nil
+	return x.moneyFields(f, m.Amount, 0, m.CurrencyCode)
 }
 
 // amount writes a MoneyV2 of amount in currency, as money does for moneyV2(amount,
 // currency), without building it.
 func (x *fastExec) amount(amount int64, currency string, f graphql.CollectedField) error {
+	return x.moneyFields(f, "", amount, model.CurrencyCode(currency))
+}
+
+// moneyFields writes a MoneyV2's selected fields: its amount as text, or when text is ""
+// as the currency's decimal form of amount.
+func (x *fastExec) moneyFields(f graphql.CollectedField, text string, amount int64, currency model.CurrencyCode) error {
 	fields := x.collect(f.Selections, "MoneyV2")
 	for i, f := range fields {
 		x.open(i, f.Alias)
@@ -452,12 +443,16 @@ func (x *fastExec) amount(amount int64, currency string, f graphql.CollectedFiel
 		case "__typename":
 			x.str("MoneyV2")
 		case "amount":
+			if text != "" {
+				x.str(text)
+				continue
+			}
 			// Digits, a point and a sign: nothing to escape.
 			x.w.WriteByte('"')
-			x.w.Write(money.AppendFormat(x.scratch[:0], amount, currency))
+			x.w.Write(money.AppendFormat(x.scratch[:0], amount, string(currency)))
 			x.w.WriteByte('"')
 		case "currencyCode":
-			x.enum(model.CurrencyCode(currency))
+			x.enum(currency)
 		default:
 			return errFallback
 		}
