@@ -121,18 +121,20 @@ func tracedPost(t *testing.T, api *testAPI, query, marker string) (gqlResponse, 
 	return out, cols
 }
 
-// listedCheck asks for every field of typ that takes no required argument, alone, in
+// listedCheck requires listing("", listedFields) to read typ's rows with the listed
+// columns, then asks for every field of typ that takes no required argument, alone, in
 // listing(context, fields), and again with force (a field of typ that is not listed,
-// aliased "whole") added, and requires the same answer once every "whole" key is dropped;
-// isWhole tells from the select list run traced whether typ's rows were read whole, which
-// the second answer must be.
+// aliased "whole") added, and requires the same answer once every "whole" key is dropped.
+// isWhole tells from the select list of the last statement containing marker whether
+// typ's rows were read whole, which the second answer must be.
 type listedCheck struct {
-	typ      string
-	listing  func(context, fields string) string
-	run      func(query string) (gqlResponse, string)
-	force    string
-	isWhole  func(cols string) bool
-	contexts []string
+	typ          string
+	listing      func(context, fields string) string
+	marker       string
+	listedFields string
+	force        string
+	isWhole      func(cols string) bool
+	contexts     []string
 	// depth is how far object fields are selected: small objects (a price range's
 	// amounts) this many levels, the catalog's own objects one and connections
 	// connectionDepth (or the cost limit is exceeded). 0 means 1.
@@ -141,8 +143,12 @@ type listedCheck struct {
 	min int
 }
 
-func (c listedCheck) check(t *testing.T, types schemaTypes) {
+func (c listedCheck) check(t *testing.T, api *testAPI, types schemaTypes) {
 	t.Helper()
+	run := func(query string) (gqlResponse, string) { return tracedPost(t, api, query, c.marker) }
+	if r, cols := run(c.listing("", c.listedFields)); len(r.Errors) > 0 || cols == "" || c.isWhole(cols) {
+		t.Fatalf("a listing of %s read its rows with %q, want the listed columns only (%s)", c.typ, cols, r.Raw)
+	}
 	checked := 0
 	for _, f := range types[c.typ] {
 		depth := max(c.depth, 1)
@@ -157,8 +163,8 @@ func (c listedCheck) check(t *testing.T, types schemaTypes) {
 			continue
 		}
 		for _, context := range c.contexts {
-			listed, _ := c.run(c.listing(context, sel))
-			whole, cols := c.run(c.listing(context, sel+" whole: "+c.force))
+			listed, _ := run(c.listing(context, sel))
+			whole, cols := run(c.listing(context, sel+" whole: "+c.force))
 			if len(listed.Errors) > 0 || len(whole.Errors) > 0 {
 				t.Fatalf("%s %s: %v / %v", f.Name, context, listed.Errors, whole.Errors)
 			}
@@ -236,17 +242,10 @@ func TestListedVariantsAnswerAsWhole(t *testing.T) {
 				compareAtPriceRange { minVariantPrice { amount } maxVariantPrice { amount } }
 				variants(first: 20) { pageInfo { hasNextPage endCursor } edges { node { id ` + variantFields + ` } } } } } }`
 		}
-		run := func(query string) (gqlResponse, string) {
-			return tracedPost(t, api, query, "FROM product_variants v WHERE v.product_id IN")
-		}
-		// The floor's listing reads the listed columns only.
-		if r, cols := run(listing("", "title sku price { amount } quantityAvailable")); len(r.Errors) > 0 || cols == "" || strings.Contains(cols, "selected_options") {
-			t.Fatalf("listing read its variants with %q, want the listed columns only (%s)", cols, r.Raw)
-		}
-
-		listedCheck{typ: "ProductVariant", listing: listing, run: run, force: "barcode",
-			isWhole:  func(cols string) bool { return strings.Contains(cols, "selected_options") },
-			contexts: []string{"", "@inContext(country: CA)"}, min: 10}.check(t, types)
+		listedCheck{typ: "ProductVariant", listing: listing, marker: "FROM product_variants v WHERE v.product_id IN", force: "barcode",
+			listedFields: "title sku price { amount } quantityAvailable", // the floor's listing
+			isWhole:      func(cols string) bool { return strings.Contains(cols, "selected_options") },
+			contexts:     []string{"", "@inContext(country: CA)"}, min: 10}.check(t, api, types)
 	})
 }
 
@@ -274,15 +273,9 @@ func TestListedCollectionsAnswerAsWhole(t *testing.T) {
 		listing := func(context, fields string) string {
 			return `query ` + context + ` { products(first: 20) { nodes { id collections(first: 5) { pageInfo { hasNextPage endCursor } edges { cursor node { ` + fields + ` } } } } } }`
 		}
-		run := func(query string) (gqlResponse, string) {
-			return tracedPost(t, api, query, "FROM collection_products cp")
-		}
-		if r, cols := run(listing("", "title")); len(r.Errors) > 0 || !strings.Contains(cols, "c.title") {
-			t.Fatalf("listing read its collections with %q, want the memberships with the listed columns (%s)", cols, r.Raw)
-		}
-		listedCheck{typ: "Collection", listing: listing, run: run, force: "description",
+		listedCheck{typ: "Collection", listing: listing, marker: "FROM collection_products cp", force: "description", listedFields: "title",
 			isWhole:  func(cols string) bool { return !strings.Contains(cols, "c.title") },
-			contexts: []string{"", "@inContext(country: CA, language: FR)"}, depth: 2, connectionDepth: 2, min: 8}.check(t, types)
+			contexts: []string{"", "@inContext(country: CA, language: FR)"}, depth: 2, connectionDepth: 2, min: 8}.check(t, api, types)
 	})
 }
 
@@ -306,14 +299,8 @@ func TestListedProductsAnswerAsWhole(t *testing.T) {
 			return `query ` + context + ` { products(first: 10) { pageInfo { endCursor } nodes { id ` + fields + `
 				vs: variants(first: 3) { nodes { id product { id ` + fields + ` } } } } } }`
 		}
-		run := func(query string) (gqlResponse, string) {
-			return tracedPost(t, api, query, "r0")
-		}
-		if r, cols := run(listing("", "title handle")); len(r.Errors) > 0 || cols == "" || strings.Contains(cols, "description_html") {
-			t.Fatalf("listing read its products with %q, want the listed columns only (%s)", cols, r.Raw)
-		}
-		listedCheck{typ: "Product", listing: listing, run: run, force: "description",
+		listedCheck{typ: "Product", listing: listing, marker: "r0", force: "description", listedFields: "title handle",
 			isWhole:  func(cols string) bool { return strings.Contains(cols, "description_html") },
-			contexts: []string{"", "@inContext(country: CA)"}, depth: 2, min: 20}.check(t, types)
+			contexts: []string{"", "@inContext(country: CA)"}, depth: 2, min: 20}.check(t, api, types)
 	})
 }

@@ -73,14 +73,23 @@ func enclosingCart(ctx context.Context) *cart.Cart {
 }
 
 // variantPricing returns the request's Pricer and the fixed prices, in its market, of the
-// variants of v's product (through the request's loader; none outside markets).
+// variants of v's product.
 func variantPricing(ctx context.Context, v *ent.ProductVariant) (market.Pricer, market.FixedPrices, error) {
 	p, err := pricer(ctx)
-	if err != nil || p.MarketID == 0 {
+	if err != nil {
 		return p, nil, err
 	}
-	fixed, err := loader.For(ctx).FixedPrices.Load(ctx, loader.FixedKey{Market: p.MarketID, Product: v.ProductID})
+	fixed, err := fixedPricesIn(ctx, p, v.ProductID)
 	return p, fixed, err
+}
+
+// fixedPricesIn returns the fixed prices, in p's market, of the variants of a product
+// (through the request's loader; none outside markets).
+func fixedPricesIn(ctx context.Context, p market.Pricer, productID int) (market.FixedPrices, error) {
+	if p.MarketID == 0 {
+		return nil, nil
+	}
+	return loader.For(ctx).FixedPrices.Load(ctx, loader.FixedKey{Market: p.MarketID, Product: productID})
 }
 
 // productPriceRange is a product's price range (or compare-at price range) in the
@@ -95,23 +104,20 @@ func productPriceRange(ctx context.Context, obj *ent.Product, compareAt bool) (*
 	if err != nil {
 		return nil, err
 	}
-	if p.MarketID != 0 {
-		l := loader.For(ctx)
-		fixed, err := l.FixedPrices.Load(ctx, loader.FixedKey{Market: p.MarketID, Product: obj.ID})
+	fixed, err := fixedPricesIn(ctx, p, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(fixed) > 0 {
+		vs, err := loader.For(ctx).ListedVariants(ctx, obj.ID)
 		if err != nil {
 			return nil, err
 		}
-		if len(fixed) > 0 {
-			vs, err := l.ListedVariants(ctx, obj.ID)
-			if err != nil {
-				return nil, err
+		if r, ok := p.PriceRange(vs, fixed); ok {
+			if compareAt {
+				return &model.ProductPriceRange{MinVariantPrice: moneyV2(r.MinCompareAtPrice, p.Currency), MaxVariantPrice: moneyV2(r.MaxCompareAtPrice, p.Currency)}, nil
 			}
-			if r, ok := p.PriceRange(vs, fixed); ok {
-				if compareAt {
-					return &model.ProductPriceRange{MinVariantPrice: moneyV2(r.MinCompareAtPrice, p.Currency), MaxVariantPrice: moneyV2(r.MaxCompareAtPrice, p.Currency)}, nil
-				}
-				return &model.ProductPriceRange{MinVariantPrice: moneyV2(r.MinPrice, p.Currency), MaxVariantPrice: moneyV2(r.MaxPrice, p.Currency)}, nil
-			}
+			return &model.ProductPriceRange{MinVariantPrice: moneyV2(r.MinPrice, p.Currency), MaxVariantPrice: moneyV2(r.MaxPrice, p.Currency)}, nil
 		}
 	}
 	return priceRange(ctx, lo, hi)

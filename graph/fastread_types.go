@@ -7,7 +7,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"storefront/ent"
-	"storefront/graph/loader"
 	"storefront/graph/model"
 	"storefront/internal/market"
 	"storefront/internal/money"
@@ -468,10 +467,10 @@ func (x *fastExec) variantPricing(v *ent.ProductVariant) (market.Pricer, market.
 		x.pricer, x.pricerErr = pricer(x.ctx)
 		x.priced = true
 	}
-	if x.pricerErr != nil || x.pricer.MarketID == 0 {
+	if x.pricerErr != nil {
 		return x.pricer, nil, x.pricerErr
 	}
-	fixed, err := loader.For(x.ctx).FixedPrices.Load(x.ctx, loader.FixedKey{Market: x.pricer.MarketID, Product: v.ProductID})
+	fixed, err := fixedPricesIn(x.ctx, x.pricer, v.ProductID)
 	return x.pricer, fixed, err
 }
 

@@ -135,7 +135,8 @@ func prefetchProducts(ctx context.Context, products []*ent.Product, sel productS
 // inMarket adds the request's market to a selection that shows prices, so the prefetch
 // reads the market's fixed prices of the products, and the request's language, so it reads
 // the products' and their options' translations (variants' selected options and titles
-// need the options then).
+// need the options then); and it decides, for the whole operation, whether variants and
+// collections may be read with their listed columns only.
 func inMarket(ctx context.Context, sel productSelection) (productSelection, error) {
 	lang, err := translating(ctx)
 	if err != nil {
@@ -145,9 +146,11 @@ func inMarket(ctx context.Context, sel productSelection) (productSelection, erro
 	if sel.Variants && lang != "" {
 		sel.Options = true
 	}
-	// A translated variant title is built from the selected options.
+	// Variants are read with the listed columns unless something reads their selected
+	// options: options (and a translated variant title, which adds them above) read the
+	// whole variants of the Variants loader, as variantBySelectedOptions does.
 	oc := graphql.GetOperationContext(ctx)
-	sel.ListedVariants = sel.Variants && lang == "" && readsOnly(oc, "ProductVariant", listedVariantFields)
+	sel.ListedVariants = sel.Variants && !sel.Options && !sel.AllVariantColumns && readsOnly(oc, "ProductVariant", listedVariantFields)
 	sel.ListedCollections = sel.Collections && readsOnly(oc, "Collection", listedCollectionFields)
 	if !sel.Prices {
 		return sel, nil

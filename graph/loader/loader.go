@@ -60,13 +60,38 @@ type Loaders struct {
 	collectionProduct map[CollectionProductsKey]*dataloadgen.Loader[int, catalog.Page[*ent.Product]]
 	// listed are the variants a prefetch read with catalog.ListedVariantColumns only, by
 	// product: Variants never holds them (see ListedVariants).
-	listed map[int][]*ent.ProductVariant
+	listed byProduct[[]*ent.ProductVariant]
 	// featured are products' first images, by product, read by a prefetch that read no
 	// other image (nil for a product without any).
-	featured map[int]*ent.ProductImage
+	featured byProduct[*ent.ProductImage]
 	// listedCollections are products' collections a prefetch read with
 	// catalog.ListedCollectionColumns only: CollectionsOf never holds them.
-	listedCollections map[int][]*ent.Collection
+	listedCollections byProduct[[]*ent.Collection]
+}
+
+// byProduct holds what a prefetch read of products in a form of its own (fewer columns,
+// one image), kept apart from the loaders that other fields read.
+type byProduct[T any] struct {
+	mu sync.Mutex
+	m  map[int]T
+}
+
+func (b *byProduct[T]) put(read map[int]T) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.m == nil {
+		b.m = make(map[int]T, len(read))
+	}
+	for id, v := range read {
+		b.m[id] = v
+	}
+}
+
+func (b *byProduct[T]) get(productID int) (T, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	v, ok := b.m[productID]
+	return v, ok
 }
 
 // New returns fresh loaders over svc for one request.
@@ -139,12 +164,13 @@ type Prefetch struct {
 	Variants, VariantImages, Images, Options, Collections bool
 	// FeaturedImage: the products' first images are shown (without Images, only those).
 	FeaturedImage bool
-	// ListedVariants: the variants may be read with catalog.ListedVariantColumns only, as
-	// no field the operation selects on a variant reads more. AllVariantColumns: some
-	// product field reads its variants' every column itself (variantBySelectedOptions), so
-	// reading the listed columns too would read the variants twice.
+	// ListedVariants (with Variants): the variants are read with
+	// catalog.ListedVariantColumns only, as no field the operation selects on a variant
+	// reads more. AllVariantColumns: some product field reads its variants' every column
+	// itself (variantBySelectedOptions), so reading the listed columns too would read the
+	// variants twice.
 	ListedVariants, AllVariantColumns bool
-	// ListedCollections: the products' collections may be read with
+	// ListedCollections (with Collections): the products' collections are read with
 	// catalog.ListedCollectionColumns only, as no field the operation selects on a
 	// collection reads more.
 	ListedCollections bool
@@ -182,10 +208,7 @@ func (p Prefetch) Merge(q Prefetch) Prefetch {
 // Variants' (every column). Anything that reads more of a variant (its selected options)
 // loads Variants, which never holds listed variants.
 func (l *Loaders) ListedVariants(ctx context.Context, productID int) ([]*ent.ProductVariant, error) {
-	l.mu.Lock()
-	vs, ok := l.listed[productID]
-	l.mu.Unlock()
-	if ok {
+	if vs, ok := l.listed.get(productID); ok {
 		return vs, nil
 	}
 	return l.Variants.Load(ctx, productID)
@@ -195,10 +218,7 @@ func (l *Loaders) ListedVariants(ctx context.Context, productID int) ([]*ent.Pro
 // connection: those a prefetch read with catalog.ListedCollectionColumns only, else
 // CollectionsOf's (every column).
 func (l *Loaders) ProductCollections(ctx context.Context, productID int) ([]*ent.Collection, error) {
-	l.mu.Lock()
-	cs, ok := l.listedCollections[productID]
-	l.mu.Unlock()
-	if ok {
+	if cs, ok := l.listedCollections.get(productID); ok {
 		return cs, nil
 	}
 	return l.CollectionsOf.Load(ctx, productID)
@@ -207,10 +227,7 @@ func (l *Loaders) ProductCollections(ctx context.Context, productID int) ([]*ent
 // FeaturedImage returns a product's first image, nil if it has none: the one a prefetch
 // read alone, else the first of Images'.
 func (l *Loaders) FeaturedImage(ctx context.Context, productID int) (*ent.ProductImage, error) {
-	l.mu.Lock()
-	img, ok := l.featured[productID]
-	l.mu.Unlock()
-	if ok {
+	if img, ok := l.featured.get(productID); ok {
 		return img, nil
 	}
 	is, err := l.Images.Load(ctx, productID)
@@ -232,19 +249,12 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 		ids[i] = pr.ID
 		l.Product.Prime(pr.ID, pr)
 	}
-	if p.Variants && p.ListedVariants && !p.AllVariantColumns && !p.Options {
+	if p.ListedVariants {
 		byProduct, err := l.svc.ListedVariantsByProduct(ctx, ids)
 		if err != nil {
 			return err
 		}
-		l.mu.Lock()
-		if l.listed == nil {
-			l.listed = make(map[int][]*ent.ProductVariant, len(byProduct))
-		}
-		for id, vs := range byProduct {
-			l.listed[id] = vs
-		}
-		l.mu.Unlock()
+		l.listed.put(byProduct)
 	} else if p.Variants {
 		byProduct, err := l.svc.VariantsByProduct(ctx, ids)
 		if err != nil {
@@ -295,14 +305,7 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 		if err != nil {
 			return err
 		}
-		l.mu.Lock()
-		if l.featured == nil {
-			l.featured = make(map[int]*ent.ProductImage, len(ids))
-		}
-		for _, id := range ids {
-			l.featured[id] = byProduct[id]
-		}
-		l.mu.Unlock()
+		l.featured.put(byProduct)
 	}
 	var options map[int][]*ent.ProductOption
 	if p.Options {
@@ -320,19 +323,12 @@ func (l *Loaders) PrefetchProducts(ctx context.Context, products []*ent.Product,
 			return err
 		}
 	}
-	if p.Collections && p.ListedCollections {
+	if p.ListedCollections {
 		byProduct, err := l.svc.ListedCollectionsByProduct(ctx, ids)
 		if err != nil {
 			return err
 		}
-		l.mu.Lock()
-		if l.listedCollections == nil {
-			l.listedCollections = make(map[int][]*ent.Collection, len(byProduct))
-		}
-		for id, cs := range byProduct {
-			l.listedCollections[id] = cs
-		}
-		l.mu.Unlock()
+		l.listedCollections.put(byProduct)
 	} else if p.Collections {
 		byProduct, err := l.svc.CollectionsByProduct(ctx, ids)
 		if err != nil {

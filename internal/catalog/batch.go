@@ -67,10 +67,14 @@ func (s *Service) ImagesByProduct(ctx context.Context, productIDs []int) (map[in
 	return group(productIDs, is, func(i *ent.ProductImage) int { return i.ProductID }), nil
 }
 
-// FeaturedImagesByProduct returns each product's first image (in position order), for
-// products whose other images are not shown: one row per product instead of all of them.
+// FeaturedImagesByProduct returns each product's first image (in position order; nil for
+// a product without images), for products whose other images are not shown: one row per
+// product instead of all of them.
 func (s *Service) FeaturedImagesByProduct(ctx context.Context, productIDs []int) (map[int]*ent.ProductImage, error) {
 	out := make(map[int]*ent.ProductImage, len(productIDs))
+	for _, id := range productIDs {
+		out[id] = nil
+	}
 	if len(productIDs) == 0 {
 		return out, nil
 	}
@@ -176,10 +180,19 @@ func (s *Service) ProductsByID(ctx context.Context, ids []int) (map[int]*ent.Pro
 // the others (description, image, SEO, publication, sort order, timestamps).
 var ListedCollectionColumns = []string{collection.FieldID, collection.FieldHandle, collection.FieldTitle}
 
-var listedCollectionsByProductSQL = `SELECT cp.product_id, ` + columnList("c", ListedCollectionColumns) + ` FROM collection_products cp
+// collectionsOfProductsSQL selects, after cp.product_id, the columns cols (over alias c)
+// of the published collections of the products in %s, by product, then collection ID.
+func collectionsOfProductsSQL(cols string) string {
+	return `SELECT cp.product_id, ` + cols + ` FROM collection_products cp
 JOIN collections c ON c.id = cp.collection_id
 WHERE cp.product_id IN (%s) AND ` + visibleCollectionSQL + `
 ORDER BY cp.product_id, cp.collection_id`
+}
+
+var (
+	membershipsSQL                = collectionsOfProductsSQL("cp.collection_id")
+	listedCollectionsByProductSQL = collectionsOfProductsSQL(columnList("c", ListedCollectionColumns))
+)
 
 // ListedCollectionsByProduct is CollectionsByProduct reading only ListedCollectionColumns,
 // in one statement.
@@ -232,10 +245,7 @@ func (s *Service) CollectionsByProduct(ctx context.Context, productIDs []int) (m
 		return out, nil
 	}
 	type member struct{ product, collection int }
-	ms, err := queryRows(ctx, s.db, `SELECT cp.product_id, cp.collection_id FROM collection_products cp
-JOIN collections c ON c.id = cp.collection_id
-WHERE cp.product_id IN (`+store.Marks(len(productIDs))+`) AND `+visibleCollectionSQL+`
-ORDER BY cp.product_id, cp.collection_id`, append(intArgs(productIDs), s.now()), func(rows *entsql.Rows) (*member, error) {
+	ms, err := queryRows(ctx, s.db, fmt.Sprintf(membershipsSQL, store.Marks(len(productIDs))), append(intArgs(productIDs), s.now()), func(rows *entsql.Rows) (*member, error) {
 		var m member
 		return &m, rows.Scan(&m.product, &m.collection)
 	})

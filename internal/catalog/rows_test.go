@@ -175,6 +175,9 @@ func TestHandScannedRowsMatchEnt(t *testing.T) {
 		}
 		wantFeatured, gotFeaturedAll := map[int][]*ent.ProductImage{}, map[int][]*ent.ProductImage{}
 		for _, id := range ids {
+			if _, ok := gotFeatured[id]; !ok {
+				t.Fatalf("featured images: no entry for product %d", id)
+			}
 			if i, err := db.ProductImage.Query().Where(productimage.ProductID(id)).
 				Order(ent.Asc(productimage.FieldPosition), ent.Asc(productimage.FieldID)).First(ctx); err == nil {
 				wantFeatured[id] = []*ent.ProductImage{i}
